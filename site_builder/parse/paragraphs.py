@@ -1,0 +1,150 @@
+"""The body of a report → its numbered paragraphs, each with its section and subsection.
+
+Paragraph numbers run 1, 2, 3 … through the whole report, so we follow that chain rather than
+trusting every `12.` we see: a number in the text only starts a paragraph when it is the next one.
+Headings (`I. Summary of the proceedings…`, `B. Interactive dialogue…`) sit between paragraphs;
+in collapsed text they end up glued to the end of the paragraph before, and are cut off from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+KNOWN_HEADINGS = {
+    # phrase (lower case) → is it a top-level section (True) or a subsection (False)
+    "introduction": True,
+    "summary of the proceedings of the review process": True,
+    "conclusions and/or recommendations": True,
+    "conclusions and recommendations": True,
+    "presentation by the state under review": False,
+    "interactive dialogue and responses by the state under review": False,
+}
+_KNOWN = "|".join(re.escape(phrase) for phrase in KNOWN_HEADINGS)
+_HEADING_START = re.compile(
+    rf"(?:(?<=\s)|^)(?:(?:[IVX]{{1,4}}|[A-H])\.\s+(?=[A-Z])|(?=(?i:{_KNOWN})\b))"
+)
+_MARKER = re.compile(r"([IVX]{1,4}|[A-H])\.\s+")
+_TERMINATOR = tuple(".;:!?)”\"’")
+_ANNEX = re.compile(r"(?:^|\s)(?:Annex(?:es)?|ANNEX(?:ES)?)\b(?:\s*\[[^\]]{0,40}\])?\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str  # as it should be shown, e.g. "II. Conclusions and/or recommendations"
+    top_level: bool
+
+
+@dataclass
+class RawParagraph:
+    number: int
+    text: str
+    headings_after: list[Heading] = field(default_factory=list)
+
+
+@dataclass
+class Split:
+    header: str  # everything before paragraph 1: symbol, title, table of contents
+    paragraphs: list[RawParagraph]
+    annex: str
+    warnings: list[tuple[int | None, str]]
+
+
+def _normalise_heading(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" .*")
+    match = _MARKER.match(text)
+    marker, words = (match.group(0).strip() + " ", text[match.end():]) if match else ("", text)
+    if words.isupper():  # 2008 reports set headings in capitals
+        words = words[0] + words[1:].lower()
+    return marker + words
+
+
+def _as_heading(piece: str) -> Heading | None:
+    piece = " ".join(piece.split())
+    if not 3 <= len(piece) <= 150:
+        return None
+    match = _MARKER.match(piece)
+    words = piece[match.end():] if match else piece
+    known = next((top for phrase, top in KNOWN_HEADINGS.items()
+                  if words.lower().rstrip(" .").startswith(phrase)), None)
+    if match is None and known is None:
+        return None
+    if any(mark in words.rstrip(" .") for mark in ".;!?") and known is None:
+        return None
+    top_level = known if known is not None else bool(re.fullmatch(r"[IVX]{1,4}\.", match.group(1) + "."))
+    return Heading(_normalise_heading(piece), top_level)
+
+
+def split_trailing_headings(text: str) -> tuple[str, list[Heading]]:
+    """Cut the headings off the end of a paragraph's text: `… (UPR). I. Summary … A. Presentation …`"""
+    for start in _HEADING_START.finditer(text):
+        before = text[: start.start()].rstrip()
+        if before and not before.endswith(_TERMINATOR):
+            continue
+        starts = []
+        for match in _HEADING_START.finditer(text, start.start()):
+            # `I. Summary…` is one heading, though both `I.` and `Summary` could start one.
+            if starts and _MARKER.fullmatch(text[starts[-1]: match.start()]):
+                continue
+            starts.append(match.start())
+        pieces = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+        headings = [_as_heading(piece) for piece in pieces]
+        if headings and all(headings):
+            return before, headings  # type: ignore[return-value]
+    return text, []
+
+
+def _candidates(text: str, number: int, start: int) -> list[re.Match[str]]:
+    # Letters may touch the number: collapsed text glues headings on (`recommendations124.`).
+    pattern = re.compile(rf"(?<![\d.,/\-–]){number}\.(?=\s+[A-Z“\"‘'(\[])")
+    return list(pattern.finditer(text, start))
+
+
+def _is_strong(text: str, match: re.Match[str]) -> bool:
+    """A paragraph number that stands where paragraphs start: a line start or a sentence end."""
+    before = text[max(0, match.start() - 3): match.start()]
+    return before.endswith("\n") or before.rstrip().endswith(_TERMINATOR) or match.start() == 0
+
+
+def _find_paragraph(text: str, number: int, start: int) -> re.Match[str] | None:
+    found = _candidates(text, number, start)
+    return next((m for m in found if _is_strong(text, m)), found[0] if found else None)
+
+
+def split_paragraphs(body: str) -> Split:
+    warnings: list[tuple[int | None, str]] = []
+    first = _find_paragraph(body, 1, 0)
+    if first is None:
+        return Split(body, [], "", [(None, "no numbered paragraphs found")])
+    starts: list[tuple[int, re.Match[str]]] = [(1, first)]
+    number = 1
+    while True:
+        position = starts[-1][1].end()
+        found = None
+        for skip in range(1, 4):  # tolerate a misprinted or missing paragraph number or two
+            found = _find_paragraph(body, number + skip, position)
+            if found is not None:
+                if skip > 1:
+                    missing = ", ".join(str(n) for n in range(number + 1, number + skip))
+                    warnings.append((number + skip, f"paragraph number(s) {missing} not found"))
+                number += skip
+                break
+        if found is None:
+            break
+        starts.append((number, found))
+
+    paragraphs = []
+    for (num, match), following in zip(starts, starts[1:] + [(None, None)]):
+        end = following[1].start() if following[1] is not None else len(body)
+        paragraphs.append(RawParagraph(num, body[match.end(): end]))
+
+    annex = ""
+    last = paragraphs[-1]
+    annex_match = _ANNEX.search(last.text)
+    if annex_match:
+        last.text, annex = last.text[: annex_match.start()], last.text[annex_match.start():]
+
+    for para in paragraphs:
+        para.text, para.headings_after = split_trailing_headings(" ".join(para.text.split()))
+
+    return Split(body[: first.start()], paragraphs, annex.strip(), warnings)
