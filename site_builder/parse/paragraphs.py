@@ -8,6 +8,7 @@ in collapsed text they end up glued to the end of the paragraph before, and are 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -94,10 +95,15 @@ def split_trailing_headings(text: str) -> tuple[str, list[Heading]]:
     return text, []
 
 
-def _candidates(text: str, number: int, start: int) -> list[re.Match[str]]:
+@functools.lru_cache(maxsize=4096)
+def _number_pattern(number: int) -> re.Pattern[str]:
     # Letters may touch the number: collapsed text glues headings on (`recommendations124.`).
-    pattern = re.compile(rf"(?<![\d.,/\-–]){number}\.(?=\s+[A-Z“\"‘'(\[])")
-    return list(pattern.finditer(text, start))
+    # At a line start the dot is sometimes missing (`36 The Government…`, Canada 2009).
+    return re.compile(rf"(?:(?<![\d.,/\-–]){number}\.|(?<=\n){number})(?=\s+[A-Z“\"‘'(\[])")
+
+
+def _candidates(text: str, number: int, start: int, end: int | None = None) -> list[re.Match[str]]:
+    return list(_number_pattern(number).finditer(text, start, len(text) if end is None else end))
 
 
 def _is_strong(text: str, match: re.Match[str]) -> bool:
@@ -106,9 +112,34 @@ def _is_strong(text: str, match: re.Match[str]) -> bool:
     return before.endswith("\n") or before.rstrip().endswith(_TERMINATOR) or match.start() == 0
 
 
+class _ItemList:
+    """The items `1.`, `2.` … of a paragraph's own list (cycle 1 style), found as far as needed."""
+
+    def __init__(self, text: str, start: int):
+        self.text, self.ends = text, [start]
+
+    def count_before(self, position: int) -> int:
+        while self.ends[-1] < position:
+            found = _number_pattern(len(self.ends)).search(self.text, self.ends[-1], position)
+            if found is None:
+                break
+            self.ends.append(found.end())
+        return sum(1 for end in self.ends[1:] if end <= position)
+
+
 def _find_paragraph(text: str, number: int, start: int) -> re.Match[str] | None:
-    found = _candidates(text, number, start)
-    return next((m for m in found if _is_strong(text, m)), found[0] if found else None)
+    items = _ItemList(text, start)
+    weak = item = None
+    for match in _number_pattern(number).finditer(text, start):
+        # Early reports number the recommendations 1., 2. … inside one paragraph; a number that
+        # continues that list is an item, not the next paragraph (Egypt 2010: items run to 119).
+        if number > 1 and items.count_before(match.start()) == number - 1:
+            item = item or match
+        elif _is_strong(text, match):
+            return match
+        else:
+            weak = weak or match
+    return weak or item
 
 
 def split_paragraphs(body: str) -> Split:
@@ -120,17 +151,20 @@ def split_paragraphs(body: str) -> Split:
     number = 1
     while True:
         position = starts[-1][1].end()
-        found = None
-        for skip in range(1, 4):  # tolerate a misprinted or missing paragraph number or two
-            found = _find_paragraph(body, number + skip, position)
-            if found is not None:
-                if skip > 1:
-                    missing = ", ".join(str(n) for n in range(number + 1, number + skip))
-                    warnings.append((number + skip, f"paragraph number(s) {missing} not found"))
-                number += skip
-                break
-        if found is None:
+        # Take the next number; a misprinted or missing one is passed over when a later number
+        # appears first (as a strong candidate) — better a warning than the rest of the report lost.
+        options = []
+        for skip in range(1, 4):
+            match = _find_paragraph(body, number + skip, position)
+            if match is not None and (skip == 1 or _is_strong(body, match)):
+                options.append((match.start(), skip, match))
+        if not options:
             break
+        _, skip, found = min(options, key=lambda option: option[:2])
+        if skip > 1:
+            missing = ", ".join(str(n) for n in range(number + 1, number + skip))
+            warnings.append((number + skip, f"paragraph number(s) {missing} not found"))
+        number += skip
         starts.append((number, found))
 
     paragraphs = []
