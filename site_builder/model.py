@@ -68,7 +68,7 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Document:
-    symbol: str  # e.g. "A/HRC/28/10"
+    symbol: str | None  # e.g. "A/HRC/28/10"; a few extracted texts lost it
     title: str
     date: str | None  # date of distribution, ISO 8601
     hrc_session: int | None  # Human Rights Council session that adopts the outcome

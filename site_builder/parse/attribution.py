@@ -66,7 +66,7 @@ def _segment(content: str, registry: Registry) -> tuple[list[State], list[str]] 
         for begin in range(max(0, end - 8), end):
             if best[begin] is None:
                 continue
-            text = "".join(p + s for p, s in zip(pieces[begin:end], separators[begin:end] + [""]))
+            text = "".join(p + s for p, s in zip(pieces[begin:end], separators[begin: end - 1] + [""]))
             state = registry.resolve(text)
             unknown, names, result = best[begin]
             if state is not None:
@@ -80,9 +80,16 @@ def _segment(content: str, registry: Registry) -> tuple[list[State], list[str]] 
     _, _, result = best[-1]
     states = [item for item in result if isinstance(item, State)]
     unknown = [item for item in result if isinstance(item, str) and item]
-    if not states:
+    # A parenthetical remark that mentions a state (`in response to questions from Ghana and
+    # Peru about …`) is not an attribution: unknown pieces there are words, not names.
+    if not states or any(not _looks_like_a_name(piece) for piece in unknown):
         return None
     return states, unknown
+
+
+def _looks_like_a_name(piece: str) -> bool:
+    words = piece.split()
+    return 0 < len(words) <= 6 and piece[0].isupper()
 
 
 def find_groups(text: str, registry: Registry) -> list[Group]:

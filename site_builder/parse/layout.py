@@ -53,7 +53,7 @@ def _drop_furniture(pages: list[list[str]]) -> list[list[str]]:
 
 
 _FOOTNOTE_START = re.compile(r"\s*(\d{1,3})\s+(\S.*)")
-_PARAGRAPH_START = re.compile(r"\s*(?:\d+\.\d*|[IVX]+\.|[A-H]\.)\s")
+_PARAGRAPH_START = re.compile(r"\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-H]\.)\s")
 
 
 def _marker_pattern(number: int) -> re.Pattern[str]:

@@ -1,0 +1,65 @@
+"""The command line, kept thin: parse the arguments, call one function, report errors plainly."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ReportError
+from .export import report_to_json
+from .model import Report
+from .parse import parse_file
+
+DEFAULT_REPORT = Path("content/reports/A-HRC-28-10.txt")
+
+
+def _summary(report: Report) -> str:
+    review, document = report.review, report.document
+    counts = report.counts_by_position()
+    lines = [
+        f"{review.state_under_review.name} — {document.symbol}"
+        + (f", distributed {document.date}" if document.date else ""),
+        f"  Working Group session {review.wg_session or '?'}, cycle {review.cycle or '?'}, "
+        f"reviewed {review.review_date or '?'}",
+        f"  {len(report.paragraphs)} paragraphs, {len(report.recommendations)} recommendations from "
+        f"{len(report.recommending_states)} states: "
+        + ", ".join(f"{counts[p]} {p}" for p in counts if counts[p]),
+        f"  {len([s for s in report.speakers if s != review.state_under_review])} delegations spoke "
+        "in the interactive dialogue",
+    ]
+    if report.warnings:
+        lines.append(f"  {len(report.warnings)} warning(s):")
+        lines += [f"    {report.source}: {warning}" for warning in report.warnings]
+    return "\n".join(lines)
+
+
+def _parse_command(args: argparse.Namespace) -> int:
+    report = parse_file(args.file)
+    print(report_to_json(report) if args.json else _summary(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="site-builder",
+        description="Publish UN Universal Periodic Review reports as a citable static site.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    parse = commands.add_parser("parse", help="parse one report and print a summary or the JSON model")
+    parse.add_argument("file", type=Path, nargs="?", default=DEFAULT_REPORT,
+                       help=f"report as text or PDF (default: {DEFAULT_REPORT})")
+    parse.add_argument("--json", action="store_true", help="print the whole model as JSON")
+    parse.set_defaults(run=_parse_command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ReportError as error:
+        print(f"site-builder: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,33 @@
+"""Who speaks in each paragraph of the interactive dialogue.
+
+Dialogue paragraphs open with the speaking delegation ("Cuba commended …", "The United Kingdom
+of Great Britain and Northern Ireland welcomed …"); the state under review's answers open with
+"The delegation …", "In response to questions, …" or the state's own name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import State
+from ..states import Registry
+
+_STATE_UNDER_REVIEW_SPEAKS = re.compile(
+    r"(?:The|Its|the) (?:head of (?:the )?)?delegation\b|In (?:its )?responses?\b|Responding\b|"
+    r"Replying\b|In reply\b|In answer\b|In its (?:concluding|closing) remarks\b"
+)
+_DELEGATION_OF = re.compile(r"The (?:delegation|representative|representatives) of ")
+
+
+def is_dialogue(subsection: str | None) -> bool:
+    return subsection is not None and "interactive dialogue" in subsection.lower()
+
+
+def find_speaker(text: str, state_under_review: State, registry: Registry) -> State | None:
+    if (of := _DELEGATION_OF.match(text)) and (found := registry.match_at_start(text[of.end():])):
+        return found[0]
+    if found := registry.match_at_start(text):
+        return found[0]
+    if _STATE_UNDER_REVIEW_SPEAKS.match(text):
+        return state_under_review
+    return None
