@@ -1,0 +1,66 @@
+"""The command line: a summary, the JSON contract, and one clear line for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SEED
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_parse_prints_a_summary_of_the_embedded_default():
+    result = run("parse")
+    assert result.returncode == 0, result.stderr
+    assert "Kazakhstan — A/HRC/28/10" in result.stdout
+    assert "194 recommendations from 71 states: 143 supported, 51 noted" in result.stdout
+
+
+def test_parse_json_follows_the_documented_contract():
+    result = run("parse", str(SEED), "--json")
+    data = json.loads(result.stdout)
+    assert data["symbol"] == "A/HRC/28/10"
+    assert data["state_under_review"] == {"name": "Kazakhstan", "iso3": "KAZ"}
+    assert (data["session"], data["cycle"], data["date"]) == (20, 2, "2014-12-10")
+    assert set(data["paragraphs"][0]) >= {"number", "section", "speaker", "text"}
+    rec = next(r for r in data["recommendations"] if r["id"] == "125.8")
+    assert rec["paragraph"] == 125 and rec["position"] == "supported"
+    assert rec["recommended_by"] == [{"name": "Hungary", "iso3": "HUN"}, {"name": "Spain", "iso3": "ESP"}]
+    assert len(data["recommendations"]) == 194
+
+
+def _bad_inputs(tmp_path):
+    seed_text = SEED.read_text(encoding="utf-8")
+    files = {
+        "empty.txt": b"",
+        "blank.txt": b"   \n\n  ",
+        "binary.txt": bytes(range(256)) * 10,
+        "notes.txt": b"Shopping list: eggs, milk.\n",
+        "truncated.txt": seed_text[:40000].encode(),
+        "cut-mid-list.txt": seed_text[:60000].encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    return list(files) + ["missing.txt"]
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "blank.txt", "binary.txt", "notes.txt",
+                                  "truncated.txt", "cut-mid-list.txt", "missing.txt"])
+def test_bad_input_gets_one_line_naming_the_file_and_status_1(tmp_path, name):
+    _bad_inputs(tmp_path)
+    result = run("parse", str(tmp_path / name))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert name in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_directory_is_not_a_report(tmp_path):
+    result = run("parse", str(tmp_path))
+    assert result.returncode == 1 and "directory" in result.stderr
