@@ -63,7 +63,7 @@ def _reverse_mojibake(word: str) -> str | None:
     return None
 
 
-_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_WORD = re.compile(r"\S+")  # linear; a pattern anchored on the non-ASCII char backtracks quadratically
 
 
 def repair_mojibake(text: str) -> str:
@@ -71,6 +71,8 @@ def repair_mojibake(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
+        if word.isascii():
+            return word
         repaired = _reverse_mojibake(word)
         if repaired is None:
             return word
@@ -81,7 +83,7 @@ def repair_mojibake(text: str) -> str:
             return repaired
         return word
 
-    return _NON_ASCII_WORD.sub(fix, text)
+    return _WORD.sub(fix, text)
 
 
 # --- Bytes to text ------------------------------------------------------------------------------

@@ -99,7 +99,9 @@ def split_trailing_headings(text: str) -> tuple[str, list[Heading]]:
 def _number_pattern(number: int) -> re.Pattern[str]:
     # Letters may touch the number: collapsed text glues headings on (`recommendations124.`).
     # At a line start the dot is sometimes missing (`36 The Government…`, Canada 2009).
-    return re.compile(rf"(?:(?<![\d.,/\-–]){number}\.|(?<=\n){number})(?=\s+[A-Z“\"‘'(\[])")
+    # The number comes first and the look-behinds after it: a pattern that starts with a literal
+    # is scanned for hundreds of times faster than one that starts with an assertion.
+    return re.compile(rf"{number}(?:(?<![\d.,/\-–]{number})\.|(?<=\n{number}))(?=\s+[A-Z“\"‘'(\[])")
 
 
 def _candidates(text: str, number: int, start: int, end: int | None = None) -> list[re.Match[str]]:
@@ -110,6 +112,11 @@ def _is_strong(text: str, match: re.Match[str]) -> bool:
     """A paragraph number that stands where paragraphs start: a line start or a sentence end."""
     before = text[max(0, match.start() - 3): match.start()]
     return before.endswith("\n") or before.rstrip().endswith(_TERMINATOR) or match.start() == 0
+
+
+# Paragraphs of UPR reports run to a few thousand characters; looking further for a better
+# candidate only costs time (and makes a pathological input quadratic).
+_LOOKAHEAD = 20_000
 
 
 class _ItemList:
@@ -127,10 +134,13 @@ class _ItemList:
         return sum(1 for end in self.ends[1:] if end <= position)
 
 
-def _find_paragraph(text: str, number: int, start: int) -> re.Match[str] | None:
+def _find_paragraph(text: str, number: int, start: int, end: int | None = None) -> re.Match[str] | None:
+    """The place paragraph `number` starts, searching from `start` (to `end`, if given)."""
     items = _ItemList(text, start)
     weak = item = None
-    for match in _number_pattern(number).finditer(text, start):
+    for match in _number_pattern(number).finditer(text, start, len(text) if end is None else end):
+        if weak is not None and match.start() > weak.start() + _LOOKAHEAD:
+            break  # a strong candidate this far past a weak one is not this paragraph either
         # Early reports number the recommendations 1., 2. … inside one paragraph; a number that
         # continues that list is an item, not the next paragraph (Egypt 2010: items run to 119).
         if number > 1 and items.count_before(match.start()) == number - 1:
@@ -155,7 +165,11 @@ def split_paragraphs(body: str) -> Split:
         # appears first (as a strong candidate) — better a warning than the rest of the report lost.
         options = []
         for skip in range(1, 4):
-            match = _find_paragraph(body, number + skip, position)
+            # Search near first: scanning the whole rest of the text for every paragraph is
+            # quadratic. A passed-over number must be followed closely by the next one.
+            match = _find_paragraph(body, number + skip, position, position + _LOOKAHEAD * 3)
+            if match is None and skip == 1:
+                match = _find_paragraph(body, number + skip, position)
             if match is not None and (skip == 1 or _is_strong(body, match)):
                 options.append((match.start(), skip, match))
         if not options:

@@ -30,11 +30,12 @@ class RecommendationList:
 
 
 def _item_pattern(paragraph: int, item: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.]){paragraph}\.{item}\b\.?(?=\s)")
+    marker = rf"{paragraph}\.{item}"
+    return re.compile(rf"{marker}(?<![\d.]{marker})\b\.?(?=\s)")
 
 
 def _plain_item_pattern(item: int) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.,/\-–]){item}\.(?=\s+[A-Z“\"‘'(])")
+    return re.compile(rf"{item}(?<![\d.,/\-–]{item})\.(?=\s+[A-Z“\"‘'(])")
 
 
 def _follow_chain(text: str, pattern_for) -> list[re.Match[str]]:
