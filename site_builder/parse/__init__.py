@@ -74,6 +74,7 @@ def parse_report(text: str, source: str | Path, registry: Registry | None = None
             else:
                 subsection = heading.text
 
+    warnings += _check_delegation_count(paragraphs, state_under_review)
     wg_session = metadata.find_wg_session(intro)
     document = Document(
         symbol=symbol,
@@ -105,6 +106,19 @@ def _check_complete(paragraphs: list, source: str) -> None:
         raise ReportError(source, f"is truncated: the text stops at paragraph {paragraphs[-1].number}, "
                                   "before the closing paragraph (“All conclusions and/or recommendations "
                                   "… should not be construed as endorsed by the Working Group”)")
+
+
+def _check_delegation_count(paragraphs: list[Paragraph], state_under_review) -> list[ParseWarning]:
+    """Reports say how many delegations spoke ("73 delegations made statements"): a cross-check."""
+    for para in paragraphs:
+        if match := re.search(r"\b(\d+) delegations made statements", para.text):
+            stated = int(match.group(1))
+            found = len({p.speaker for p in paragraphs if p.speaker and p.speaker != state_under_review})
+            if stated != found:
+                return [ParseWarning(f"the report says {stated} delegations made statements; "
+                                     f"{found} were found speaking in the dialogue", para.number)]
+            break
+    return []
 
 
 def parse_file(path: str | Path, registry: Registry | None = None) -> Report:

@@ -47,6 +47,8 @@ def _segment(content: str, registry: Registry) -> tuple[list[State], list[str]] 
     neighbouring pieces and keep the one with the fewest names; pieces that no joining resolves
     are returned as unknown. None when nothing in the parenthesis is a state.
     """
+    # `(Portugal, on behalf of the Group of Friends …)`: the state speaks; the group is not one.
+    content = re.sub(r"[,;]?\s*\bon behalf of\b.*$", "", content, flags=re.DOTALL | re.IGNORECASE)
     whole = registry.resolve(content)
     if whole is not None:
         return [whole], []

@@ -23,6 +23,20 @@ def is_dialogue(subsection: str | None) -> bool:
     return subsection is not None and "interactive dialogue" in subsection.lower()
 
 
+# After the state's name, the verb of speaking: "Senegal stressed", "Romania put forward".
+_SPEECH_VERB = re.compile(r"\s+(?:also\s+|further\s+|then\s+)?(?:[a-z]+ed|said|put|made|took|drew|gave|spoke|sought|felt|saw|hoped|was|had|wished|wanted)\b")
+
+
+def _state_after_opening_clause(text: str, registry: Registry) -> State | None:
+    """`On the issue of …, Slovenia asked …`, `Noting …, the United States of America enquired …`"""
+    sentence = text[:400].split(". ")[0]
+    for comma in re.finditer(r",\s+", sentence):
+        found = registry.match_at_start(sentence[comma.end():])
+        if found and _SPEECH_VERB.match(sentence, comma.end() + found[1]):
+            return found[0]
+    return None
+
+
 def find_speaker(text: str, state_under_review: State, registry: Registry) -> State | None:
     if (of := _DELEGATION_OF.match(text)) and (found := registry.match_at_start(text[of.end():])):
         return found[0]
@@ -30,4 +44,4 @@ def find_speaker(text: str, state_under_review: State, registry: Registry) -> St
         return found[0]
     if _STATE_UNDER_REVIEW_SPEAKS.match(text):
         return state_under_review
-    return None
+    return _state_after_opening_clause(text, registry)
