@@ -68,3 +68,24 @@ def test_a_file_that_is_not_a_pdf_inside_gets_a_clear_error(tmp_path):
     fake.write_bytes(b"%PDF-1.7\nnot really a pdf")
     with pytest.raises(ReportError, match="report.pdf"):
         read_report_text(fake)
+
+
+def test_the_seed_hard_wrapped_with_page_furniture_parses_the_same(tmp_path, seed):
+    """Wrap the seed at page width, add running headers, job-number footers, page numbers and
+    form feeds as a PDF extraction would: nothing of it may change the parse."""
+    import textwrap
+
+    lines = textwrap.wrap(read_report_text(SEED), 90, break_long_words=False, break_on_hyphens=False)
+    pages = [lines[i:i + 50] for i in range(0, len(lines), 50)]
+    out = []
+    for number, page in enumerate(pages, 1):
+        header = " " * 70 + "A/HRC/28/10" if number % 2 else "A/HRC/28/10"
+        footer = f"GE.14-24231{' ' * 60}{number}" if number % 2 else f"{number}{' ' * 60}GE.14-24231"
+        out.append("\n".join([header, "", *page, "", footer]))
+    path = tmp_path / "wrapped.txt"
+    path.write_text("\f".join(out), encoding="utf-8")
+    report = parse_file(path)
+    assert [r.id for r in report.recommendations] == [r.id for r in seed.recommendations]
+    assert [r.text for r in report.recommendations] == [r.text for r in seed.recommendations]
+    assert [r.recommended_by for r in report.recommendations] == [r.recommended_by for r in seed.recommendations]
+    assert [p.text for p in report.paragraphs] == [p.text for p in seed.paragraphs]

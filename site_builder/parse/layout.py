@@ -128,11 +128,32 @@ def _join_lines(lines: list[str]) -> str:
     return "\n".join(out)
 
 
+_RUNNING_SYMBOL = re.compile(r"A/HRC/\d{1,2}/\d{1,3}(?![\d/])")
+
+
+def _drop_inline_furniture(text: str) -> str:
+    """Running headers and footers that collapsed text carries inline: `… signed. 2 GE.23-03422
+    A/HRC/53/11 8. The …`. They are recognised by the report's own symbol, repeated page after
+    page; the first occurrence is the cover page's and stays."""
+    symbols = _RUNNING_SYMBOL.findall(text)
+    if not symbols:
+        return text
+    symbol = max(set(symbols), key=symbols.count)
+    if symbols.count(symbol) < 3:
+        return text
+    furniture = re.compile(
+        r"(?:\b\d{1,3}\s+)?(?:GE\.\d{2}-\d{4,6}\s*(?:\([EFS]\))?\s+(?:\d{1,3}\s+)?)?"
+        + re.escape(symbol) + r"(?![\d/])\s*"
+    )
+    first = text.find(symbol)
+    return text[: first + len(symbol)] + furniture.sub(" ", text[first + len(symbol):])
+
+
 def extract_body(text: str) -> Body:
     text = _PRIVATE_USE.sub("", text)
     pages = [page.split("\n") for page in text.split("\f")]
     pages = _drop_furniture(pages)
     lines = [line for page in pages for line in page + [""]]
     lines, footnotes = _take_footnotes(lines)
-    text = remove_footnote_markers(_join_lines(lines), sorted(footnotes))
+    text = _drop_inline_furniture(remove_footnote_markers(_join_lines(lines), sorted(footnotes)))
     return Body(text=text, footnotes=footnotes)
