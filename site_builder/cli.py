@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import ReportError
+from .build import build
+from .errors import BuildError, ReportError
 from .export import report_to_json
 from .model import Report
 from .parse import parse_file
@@ -40,6 +41,15 @@ def _parse_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_command(args: argparse.Namespace) -> int:
+    result = build(args.content, args.output)
+    print(f"Built {result.pages} pages ({result.files} files) from {result.reports} report(s), "
+          f"{result.recommendations} recommendations, into {args.output}/ in {result.seconds:.1f} s")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
@@ -51,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"report as text or PDF (default: {DEFAULT_REPORT})")
     parse.add_argument("--json", action="store_true", help="print the whole model as JSON")
     parse.set_defaults(run=_parse_command)
+
+    build_cmd = commands.add_parser("build", help="build the static site from content/ into output/")
+    build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    build_cmd.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    build_cmd.set_defaults(run=_build_command)
     return parser
 
 
@@ -58,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except ReportError as error:
+    except (ReportError, BuildError) as error:
         print(f"site-builder: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

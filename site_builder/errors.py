@@ -12,3 +12,7 @@ class ReportError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+class BuildError(Exception):
+    """The site cannot be built; the message says which file and why. output/ is left as it was."""

@@ -1,0 +1,132 @@
+"""Files for machines: CSV and JSON data, sitemap.xml, robots.txt, the Atom feed, redirects.
+
+All complete (never capped) and deterministic: the same archive gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape
+
+from .enrich import Archive
+from .model import Report
+from .pages import Page, long_date, review_title
+from .urls import Urls
+
+CSV_COLUMNS = [
+    "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
+    "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3", "text",
+]
+
+
+def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
+    review = report.review
+    return [
+        {
+            "permalink": urls.absolute(urls.recommendation(report, rec)),
+            "symbol": report.document.symbol or "",
+            "state_under_review": review.state_under_review.name,
+            "state_under_review_iso3": review.state_under_review.iso3,
+            "cycle": review.cycle or "",
+            "session": review.wg_session or "",
+            "review_date": review.review_date or "",
+            "id": rec.id,
+            "paragraph": rec.paragraph,
+            "position": rec.position,
+            "recommended_by": "; ".join(state.name for state in rec.recommended_by),
+            "recommended_by_iso3": "; ".join(state.iso3 for state in rec.recommended_by),
+            "text": rec.text,
+        }
+        for rec in report.recommendations
+    ]
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_json(rows: list[dict]) -> bytes:
+    records = []
+    for row in rows:
+        record = dict(row)
+        names = row["recommended_by"].split("; ") if row["recommended_by"] else []
+        codes = row["recommended_by_iso3"].split("; ") if row["recommended_by_iso3"] else []
+        record["recommended_by"] = [{"name": n, "iso3": c} for n, c in zip(names, codes)]
+        del record["recommended_by_iso3"]
+        records.append(record)
+    return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def data_files(archive: Archive, urls: Urls) -> dict[str, str | bytes]:
+    files: dict[str, bytes] = {}
+    everything = []
+    for report in archive.reports:
+        rows = recommendation_rows(report, urls)
+        everything += rows
+        files[urls.review_data(report, "csv")] = to_csv(rows)
+        files[urls.review_data(report, "json")] = to_json(rows)
+    files[urls.archive_data("csv")] = to_csv(everything)
+    files[urls.archive_data("json")] = to_json(everything)
+    return files
+
+
+def sitemap(pages: list[Page], urls: Urls) -> bytes:
+    entries = "".join(f"  <url><loc>{escape(urls.absolute(page.url))}</loc></url>\n"
+                      for page in sorted(pages, key=lambda p: p.url) if page.url != urls.not_found())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</urlset>\n").encode("utf-8")
+
+
+def robots(urls: Urls) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap())}\n".encode("utf-8")
+
+
+def feed(archive: Archive, urls: Urls, site: dict) -> bytes:
+    """Atom feed of reviews, newest first by the date the report was issued."""
+    def issued(report: Report) -> str:
+        return report.document.date or report.review.review_date or "2008-01-01"
+
+    reports = sorted(archive.reports, key=lambda r: (issued(r), urls.review(r)), reverse=True)
+    updated = issued(reports[0]) if reports else "2008-01-01"
+    entries = []
+    for report in reports:
+        link = urls.absolute(urls.review(report))
+        summary = (f"{report.document.title}: {report.review.state_under_review.name}"
+                   f"{', ' + report.document.symbol if report.document.symbol else ''}, "
+                   f"{long_date(report.document.date)} — {len(report.recommendations)} recommendations.")
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{escape(review_title(report))}</title>\n"
+            f'    <link href="{escape(link)}"/>\n'
+            f"    <id>{escape(link)}</id>\n"
+            f"    <updated>{issued(report)}T00:00:00Z</updated>\n"
+            f"    <summary>{escape(summary)}</summary>\n"
+            "  </entry>\n")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <title>{escape(site['title'])}: reviews</title>\n"
+            f'  <link href="{escape(urls.absolute(urls.feed()))}" rel="self"/>\n'
+            f'  <link href="{escape(urls.absolute(urls.home()))}"/>\n'
+            f"  <id>{escape(urls.absolute(urls.home()))}</id>\n"
+            f"  <updated>{updated}T00:00:00Z</updated>\n"
+            f"{''.join(entries)}</feed>\n").encode("utf-8")
+
+
+def redirects(archive: Archive, urls: Urls) -> bytes:
+    """Netlify `_redirects`: the UN symbol as a way in, `/A/HRC/28/10/125.8` → the permalink."""
+    lines = []
+    for report in archive.reports:
+        for path in urls.symbol_paths(report):
+            for variant in sorted({path, path.lower()}):
+                lines.append(f"{variant} {urls.review(report)} 301")
+                lines.append(f"{variant}/ {urls.review(report)} 301")
+                for rec in report.recommendations:
+                    lines.append(f"{variant}/{rec.id} {urls.recommendation(report, rec)} 301")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,236 @@
+"""The archive → the list of pages: for each, its URL, its template and the context it shows.
+
+Contexts are ready-made plain data; templates only lay them out. Datasette-style, a test can
+check what a page will say without rendering it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .enrich import Archive, Made, StateProfile
+from .model import NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
+from .urls import Urls
+
+POSITION_LABELS = {SUPPORTED: "Supported", NOTED: "Noted", PENDING: "Pending", "unknown": "Position unknown"}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: tuple[tuple[str, str], ...] = ()  # (label, url) from the home page down
+    kind: str = "website"  # Open Graph type
+
+
+def long_date(iso: str | None) -> str:
+    """`2014-12-10` → `10 December 2014`, as UN documents write dates."""
+    if not iso:
+        return ""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def review_title(report: Report) -> str:
+    review = report.review
+    when = f"cycle {review.cycle}" if review.cycle else f"session {review.wg_session}"
+    return f"{review.state_under_review.name}, {when}"
+
+
+def citation(report: Report, rec: Recommendation) -> str:
+    """The reference a journalist pastes, in the form UN documents are cited."""
+    document = report.document
+    symbol = f"UN Doc {document.symbol}" if document.symbol else "UN Doc (symbol not given)"
+    date = f" ({long_date(document.date)})" if document.date else ""
+    states = ", ".join(state.name for state in rec.recommended_by)
+    return (f"{document.title}: {report.review.state_under_review.name}, {symbol}{date}, "
+            f"para. {rec.id} ({states + '; ' if states else ''}{rec.position})")
+
+
+def counts(recommendations) -> dict[str, int]:
+    found = Counter(rec.position for rec in recommendations)
+    return {position: found[position] for position in POSITIONS if found[position]}
+
+
+def share_supported(recommendations) -> str:
+    recommendations = list(recommendations)
+    answered = [r for r in recommendations if r.position in (SUPPORTED, NOTED)]
+    if not answered:
+        return "—"
+    return f"{round(100 * sum(r.position == SUPPORTED for r in answered) / len(answered))} %"
+
+
+def _lead_ins(report: Report) -> dict[int, str]:
+    """The words that introduce each list of recommendations, by paragraph number."""
+    list_paragraphs = {rec.paragraph for rec in report.recommendations}
+    return {p.number: p.text for p in report.paragraphs if p.number in list_paragraphs}
+
+
+def _home(archive: Archive, urls: Urls, site: dict) -> Page:
+    all_recs = [rec for report in archive.reports for rec in report.recommendations]
+    return Page(
+        urls.home(), "home.html", site["title"], site["tagline"],
+        {"reviews": archive.reports, "counts": counts(all_recs), "total": len(all_recs),
+         "state_count": len(archive.profiles)},
+    )
+
+
+def _review(report: Report, urls: Urls) -> Page:
+    title = review_title(report)
+    lists = defaultdict(list)
+    for rec in report.recommendations:
+        lists[rec.paragraph].append(rec)
+    sections: list[dict] = []
+    for para in report.paragraphs:
+        if not sections or sections[-1]["title"] != para.section:
+            sections.append({"title": para.section, "subsections": []})
+        subsections = sections[-1]["subsections"]
+        if not subsections or subsections[-1]["title"] != para.subsection:
+            subsections.append({"title": para.subsection, "paragraphs": []})
+        subsections[-1]["paragraphs"].append({"paragraph": para, "recommendations": lists.get(para.number, [])})
+    return Page(
+        urls.review(report), "review.html", f"Universal Periodic Review of {title}",
+        f"{report.document.title}: {report.review.state_under_review.name} "
+        f"({report.document.symbol or 'cycle ' + str(report.review.cycle)}) — "
+        f"{len(report.recommendations)} recommendations, "
+        + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()),
+        {"report": report, "sections": sections, "counts": counts(report.recommendations),
+         "recommending_states": sorted(report.recommending_states, key=lambda s: s.name)},
+        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
+        kind="article",
+    )
+
+
+def _review_recommendations(report: Report, urls: Urls) -> Page:
+    title = review_title(report)
+    return Page(
+        urls.review_recommendations(report), "recommendation_list.html",
+        f"Recommendations to {title}",
+        f"All {len(report.recommendations)} recommendations made to "
+        f"{report.review.state_under_review.name} in its review, sortable and filterable.",
+        {"rows": [(report, rec) for rec in report.recommendations], "counts": counts(report.recommendations),
+         "report": report},
+        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
+                     ("Recommendations", urls.review_recommendations(report))),
+    )
+
+
+def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls) -> Page:
+    title = review_title(report)
+    recs = report.recommendations
+    recommenders = set(rec.recommended_by)
+    statements = [p for p in report.paragraphs if p.speaker in recommenders]
+    others = [other for other in recs if other is not rec and recommenders & set(other.recommended_by)]
+    states = ", ".join(state.name for state in rec.recommended_by) or "no state named"
+    return Page(
+        urls.recommendation(report, rec), "recommendation.html",
+        f"Recommendation {rec.id} to {report.review.state_under_review.name} ({states})",
+        f"{rec.text[:200]} — {POSITION_LABELS[rec.position]}; {title}",
+        {"report": report, "rec": rec, "lead_in": _lead_ins(report).get(rec.paragraph, ""),
+         "statements": statements, "others": others,
+         "previous": recs[index - 1] if index > 0 else None,
+         "next": recs[index + 1] if index + 1 < len(recs) else None,
+         "citation": citation(report, rec)},
+        breadcrumbs=(("Archive", urls.home()), (report.review.state_under_review.name,
+                                                 urls.state(report.review.state_under_review)),
+                     (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
+        kind="article",
+    )
+
+
+def _state(profile: StateProfile, urls: Urls) -> Page:
+    state = profile.state
+    by_review: dict[str, list[Made]] = defaultdict(list)
+    order: list[Report] = []
+    for made in profile.made:
+        key = urls.review(made.report)
+        if key not in by_review:
+            order.append(made.report)
+        by_review[key].append(made)
+    made_groups = [{"report": report, "made": by_review[urls.review(report)],
+                    "share_supported": share_supported(m.recommendation for m in by_review[urls.review(report)])}
+                   for report in sorted(order, key=lambda r: (r.review.cycle or 0, r.review.state_under_review.name))]
+    parts = []
+    if profile.reviews:
+        parts.append(f"reviewed {len(profile.reviews)} time(s)")
+    if profile.made:
+        parts.append(f"made {len(profile.made)} recommendation(s) to {len(made_groups)} state(s)")
+    return Page(
+        urls.state(state), "state.html", state.name,
+        f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
+        {"profile": profile, "made_groups": made_groups,
+         "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
+         "made_counts": counts(m.recommendation for m in profile.made),
+         "share_supported": share_supported(m.recommendation for m in profile.made)},
+        breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
+    )
+
+
+def _states(archive: Archive, urls: Urls) -> Page:
+    groups: dict[str, list[StateProfile]] = defaultdict(list)
+    for profile in archive.profiles:
+        groups[profile.state.group].append(profile)
+    return Page(
+        urls.states(), "states.html", "States",
+        f"All {len(archive.profiles)} states in the archive, as states under review, "
+        "recommending states and speakers.",
+        {"groups": sorted(groups.items())},
+        breadcrumbs=(("Archive", urls.home()), ("States", urls.states())),
+    )
+
+
+def _reviews(archive: Archive, urls: Urls) -> Page:
+    return Page(
+        urls.reviews(), "reviews.html", "Reviews",
+        f"All {len(archive.reports)} reviews in the archive.",
+        {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in archive.reports]},
+        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews())),
+    )
+
+
+def _all_recommendations(archive: Archive, urls: Urls) -> Page:
+    rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
+    return Page(
+        urls.recommendations(), "recommendation_list.html", "All recommendations",
+        f"All {len(rows)} recommendations in the archive, sortable and filterable by position, "
+        "recommending state, regional group and cycle.",
+        {"rows": rows, "counts": counts(rec for _, rec in rows), "report": None},
+        breadcrumbs=(("Archive", urls.home()), ("Recommendations", urls.recommendations())),
+    )
+
+
+def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page]) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
+             _all_recommendations(archive, urls)]
+    for report in archive.reports:
+        pages.append(_review(report, urls))
+        pages.append(_review_recommendations(report, urls))
+        pages += [_recommendation(report, rec, i, urls) for i, rec in enumerate(report.recommendations)]
+    pages += [_state(profile, urls) for profile in archive.profiles]
+    pages += prose
+    pages.append(Page(urls.not_found(), "404.html", "Page not found",
+                      "There is no page at this address.", {}))
+    return pages
+
+
+def state_roles(profile: StateProfile) -> list[str]:
+    roles = []
+    if profile.reviews:
+        roles.append("state under review")
+    if profile.made:
+        roles.append("recommending state")
+    if profile.statements:
+        roles.append("speaker")
+    if profile.troika_of:
+        roles.append("troika member")
+    return roles
+
+
+__all__ = ["Page", "site_pages", "citation", "long_date", "review_title", "POSITION_LABELS", "State"]

@@ -1,0 +1,110 @@
+"""Every URL of the site, and nothing else.
+
+Published links are a promise: journalists cite these paths, so they are made only of things
+that never change — the state's slug, the UPR cycle and the recommendation id as printed — and a
+test pins the full list for the seed. Templates get an instance as `urls` and never join paths.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .model import Recommendation, Report, State
+
+OFFICIAL_DOCUMENTS = "https://undocs.org/"
+
+
+class Urls:
+    def __init__(self, base_url: str, assets: dict[str, str] | None = None):
+        self.base_url = base_url.rstrip("/")
+        self._assets = assets or {}
+
+    # --- pages --------------------------------------------------------------------------------
+    def home(self) -> str:
+        return "/"
+
+    def reviews(self) -> str:
+        return "/reviews/"
+
+    def review(self, report: Report) -> str:
+        return f"/reviews/{review_key(report)}/"
+
+    def paragraph(self, report: Report, number: int) -> str:
+        return f"{self.review(report)}#{paragraph_anchor(number)}"
+
+    def recommendation_in_review(self, report: Report, rec: Recommendation) -> str:
+        return f"{self.review(report)}#{recommendation_anchor(rec)}"
+
+    def recommendation(self, report: Report, rec: Recommendation) -> str:
+        return f"{self.review(report)}{quote(rec.id)}/"
+
+    def review_recommendations(self, report: Report) -> str:
+        return f"{self.review(report)}recommendations/"
+
+    def recommendations(self) -> str:
+        return "/recommendations/"
+
+    def states(self) -> str:
+        return "/states/"
+
+    def state(self, state: State) -> str:
+        return f"/states/{state.slug}/"
+
+    def page(self, name: str) -> str:
+        return f"/{name}/"
+
+    def not_found(self) -> str:
+        return "/404.html"
+
+    # --- data, feeds and machine files --------------------------------------------------------
+    def review_data(self, report: Report, extension: str) -> str:
+        return f"/data/reviews/{review_key(report).replace('/', '-')}.{extension}"
+
+    def archive_data(self, extension: str) -> str:
+        return f"/data/recommendations.{extension}"
+
+    def feed(self) -> str:
+        return "/feed.xml"
+
+    def sitemap(self) -> str:
+        return "/sitemap.xml"
+
+    def asset(self, name: str) -> str:
+        """A static file, by its fingerprinted name when the build has made one."""
+        return f"/assets/{self._assets.get(name, name)}"
+
+    # --- outside the site ---------------------------------------------------------------------
+    def absolute(self, url: str) -> str:
+        return self.base_url + url
+
+    def official_document(self, report: Report) -> str | None:
+        symbol = report.document.symbol
+        return OFFICIAL_DOCUMENTS + symbol if symbol else None
+
+    def symbol_paths(self, report: Report) -> list[str]:
+        """Ways in by UN symbol, `/A/HRC/28/10`, that redirect to the review's page."""
+        symbol = report.document.symbol
+        return ["/" + symbol] if symbol else []
+
+
+def review_key(report: Report) -> str:
+    """`kazakhstan/cycle-2`: a state is reviewed once per cycle."""
+    review = report.review
+    period = f"cycle-{review.cycle}" if review.cycle else f"session-{review.wg_session or 'unknown'}"
+    return f"{review.state_under_review.slug}/{period}"
+
+
+def paragraph_anchor(number: int) -> str:
+    return f"para-{number}"
+
+
+def recommendation_anchor(rec: Recommendation) -> str:
+    return f"rec-{rec.id}"
+
+
+def output_path(url: str) -> str:
+    """The file in output/ that serves a URL: `/states/spain/` → `states/spain/index.html`."""
+    path = url.split("#", 1)[0].lstrip("/")
+    if not path or path.endswith("/"):
+        path += "index.html"
+    return path

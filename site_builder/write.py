@@ -1,0 +1,71 @@
+"""Writing output/ like a database commit.
+
+The whole site is written into a fresh sibling folder, checked, then swapped in by renames: a
+build that fails at any point leaves the published output/ exactly as it was, and files of
+reports that were removed disappear with the old folder. We only ever delete folders that carry
+our marker file, so a mistyped output path cannot wipe someone's directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import BuildError
+
+MARKER = ".site-builder-output"
+
+
+def _is_ours(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+def publish(files: dict[str, bytes], output: Path) -> None:
+    """Write `files` (relative path → bytes) as the new content of `output`, atomically."""
+    output = output.resolve()
+    if output.exists() and not output.is_dir():
+        raise BuildError(f"{output} exists and is not a folder; choose another output path")
+    if output.is_dir() and any(output.iterdir()) and not _is_ours(output):
+        raise BuildError(f"{output} holds files site-builder did not write; it will not replace "
+                         "them. Empty it or choose another output path")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        for relative in sorted(files):
+            path = staging / relative
+            if staging not in path.resolve().parents:
+                raise BuildError(f"refusing to write outside the output folder: {relative}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[relative])
+        (staging / MARKER).write_text("written by site-builder; safe to delete\n", encoding="utf-8")
+        os.chmod(staging, 0o755)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, output: Path) -> None:
+    old = None
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        old.rmdir()
+        output.rename(old)
+    try:
+        staging.rename(output)
+    except OSError:
+        if old is not None:
+            old.rename(output)  # put the published site back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_leftovers(output: Path) -> None:
+    """Remove staging folders that a killed build left beside output/ (ours only)."""
+    output = output.resolve()
+    for leftover in output.parent.glob(f".{output.name}.*-*"):
+        if leftover.is_dir() and (_is_ours(leftover) or leftover.name.startswith(f".{output.name}.new-")):
+            shutil.rmtree(leftover, ignore_errors=True)

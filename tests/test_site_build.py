@@ -1,0 +1,99 @@
+"""Building the site: deterministic, atomic, escaped, cross-linked."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from site_builder.build import build
+from site_builder.errors import BuildError
+from site_builder.write import MARKER
+
+
+def copy_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    return content
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_same_content_builds_to_byte_identical_files(tmp_path):
+    content = copy_content(tmp_path)
+    build(content, tmp_path / "one")
+    build(content, tmp_path / "two")
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_a_failed_build_leaves_the_published_site_untouched(tmp_path):
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    build(content, output)
+    before = snapshot(output)
+    (content / "reports" / "broken.txt").write_text("Report of the Working Group on the Universal "
+                                                     "Periodic Review\n1. Too short.\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="broken.txt"):
+        build(content, output)
+    assert snapshot(output) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.")]
+
+
+def test_a_broken_template_fails_the_build_with_its_name(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "state.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}")
+    output = tmp_path / "output"
+    with pytest.raises(BuildError, match="state.html"):
+        build(copy_content(tmp_path), output, templates)
+    assert not output.exists()
+
+
+def test_removed_reports_leave_no_stale_pages(tmp_path, corpus):
+    content = copy_content(tmp_path)
+    shutil.copy(corpus / "reports" / "tonga2008.txt", content / "reports" / "tonga2008.txt")
+    output = tmp_path / "output"
+    build(content, output)
+    assert (output / "reviews" / "tonga" / "cycle-1" / "index.html").exists()
+    (content / "reports" / "tonga2008.txt").unlink()
+    build(content, output)
+    assert not (output / "reviews" / "tonga").exists()
+
+
+def test_a_folder_we_did_not_write_is_never_replaced(tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.docx").write_text("years of work")
+    with pytest.raises(BuildError, match="did not write"):
+        build(copy_content(tmp_path), precious)
+    assert (precious / "thesis.docx").read_text() == "years of work"
+    assert not (precious / MARKER).exists()
+
+
+def test_two_reports_of_the_same_review_are_refused_naming_both(tmp_path):
+    content = copy_content(tmp_path)
+    shutil.copy(content / "reports" / "A-HRC-28-10.txt", content / "reports" / "copy.txt")
+    with pytest.raises(BuildError, match=r"A-HRC-28-10\.txt and .*copy\.txt"):
+        build(content, tmp_path / "output")
+
+
+def test_hostile_report_text_is_shown_as_text_everywhere(tmp_path):
+    content = copy_content(tmp_path)
+    seed = content / "reports" / "A-HRC-28-10.txt"
+    text = seed.read_text(encoding="utf-8")
+    text = text.replace("Adopt legislative measures to criminalize torture",
+                        "Adopt <script>alert(1)</script> <img src=x onerror=alert(2)> "
+                        "<a href=\"javascript:alert(3)\">x</a> measures to criminalize torture")
+    seed.write_text(text, encoding="utf-8")
+    output = tmp_path / "output"
+    build(content, output)
+    for path in output.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html, path
+    page = (output / "reviews" / "kazakhstan" / "cycle-2" / "124.1" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for path in output.rglob("*.xml"):  # the feed and sitemap escape it too
+        assert "<script>" not in path.read_text(encoding="utf-8"), path
