@@ -115,18 +115,20 @@ def _review_recommendations(report: Report, urls: Urls) -> Page:
         f"All {len(report.recommendations)} recommendations made to "
         f"{report.review.state_under_review.name} in its review, sortable and filterable.",
         {"rows": [(report, rec) for rec in report.recommendations], "counts": counts(report.recommendations),
-         "report": report},
+         "report": report, "pagination": None},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
                      ("Recommendations", urls.review_recommendations(report))),
     )
 
 
-def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls) -> Page:
+def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
+                    by_state: dict[State, list[Recommendation]]) -> Page:
     title = review_title(report)
     recs = report.recommendations
     recommenders = set(rec.recommended_by)
     statements = [p for p in report.paragraphs if p.speaker in recommenders]
-    others = [other for other in recs if other is not rec and recommenders & set(other.recommended_by)]
+    chosen = {id(other) for state in rec.recommended_by for other in by_state[state]}
+    others = [other for other in recs if id(other) in chosen and other is not rec]
     states = ", ".join(state.name for state in rec.recommended_by) or "no state named"
     return Page(
         urls.recommendation(report, rec), "recommendation.html",
@@ -142,6 +144,14 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls)
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
     )
+
+
+def _recommendations_by_state(report: Report) -> dict[State, list[Recommendation]]:
+    found: dict[State, list[Recommendation]] = defaultdict(list)
+    for rec in report.recommendations:
+        for state in rec.recommended_by:
+            found[state].append(rec)
+    return found
 
 
 def _state(profile: StateProfile, urls: Urls) -> Page:
@@ -194,25 +204,42 @@ def _reviews(archive: Archive, urls: Urls) -> Page:
     )
 
 
-def _all_recommendations(archive: Archive, urls: Urls) -> Page:
+# Rows per page of the archive-wide list: keeps each page well under 200 KB of HTML.
+LIST_PAGE_SIZE = 200
+
+
+def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
     rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
-    return Page(
-        urls.recommendations(), "recommendation_list.html", "All recommendations",
-        f"All {len(rows)} recommendations in the archive, sortable and filterable by position, "
-        "recommending state, regional group and cycle.",
-        {"rows": rows, "counts": counts(rec for _, rec in rows), "report": None},
-        breadcrumbs=(("Archive", urls.home()), ("Recommendations", urls.recommendations())),
-    )
+    total_pages = max(1, -(-len(rows) // LIST_PAGE_SIZE))
+    pages = []
+    for number in range(1, total_pages + 1):
+        chunk = rows[(number - 1) * LIST_PAGE_SIZE: number * LIST_PAGE_SIZE]
+        title = "All recommendations" + (f", page {number} of {total_pages}" if total_pages > 1 else "")
+        crumbs = (("Archive", urls.home()), ("Recommendations", urls.recommendations()))
+        if number > 1:
+            crumbs += ((f"Page {number}", urls.recommendations(number)),)
+        pages.append(Page(
+            urls.recommendations(number), "recommendation_list.html", title,
+            f"All {len(rows)} recommendations in the archive, by review"
+            + (f"; rows {(number - 1) * LIST_PAGE_SIZE + 1}–{(number - 1) * LIST_PAGE_SIZE + len(chunk)}" if total_pages > 1 else "")
+            + ". Sortable and filterable by position, recommending state, regional group and cycle.",
+            {"rows": chunk, "counts": counts(rec for _, rec in rows), "report": None,
+             "pagination": {"page": number, "pages": total_pages,
+                            "links": [(n, urls.recommendations(n)) for n in range(1, total_pages + 1)]}},
+            breadcrumbs=crumbs,
+        ))
+    return pages
 
 
 def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page]) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
-             _all_recommendations(archive, urls)]
+             *_all_recommendations(archive, urls)]
     for report in archive.reports:
         pages.append(_review(report, urls))
         pages.append(_review_recommendations(report, urls))
-        pages += [_recommendation(report, rec, i, urls) for i, rec in enumerate(report.recommendations)]
+        by_state = _recommendations_by_state(report)
+        pages += [_recommendation(report, rec, i, urls, by_state) for i, rec in enumerate(report.recommendations)]
     pages += [_state(profile, urls) for profile in archive.profiles]
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",

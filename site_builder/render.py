@@ -48,6 +48,7 @@ def environment(urls: Urls, site: dict, templates: Path = TEMPLATES) -> jinja2.E
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build renders thousands of pages; don't stat templates for each
     )
     env.globals.update(
         urls=urls, site=site, position_labels=POSITION_LABELS, review_title=review_title,

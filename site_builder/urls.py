@@ -41,8 +41,9 @@ class Urls:
     def review_recommendations(self, report: Report) -> str:
         return f"{self.review(report)}recommendations/"
 
-    def recommendations(self) -> str:
-        return "/recommendations/"
+    def recommendations(self, page: int = 1) -> str:
+        """The archive-wide list, in pages of LIST_PAGE_SIZE rows."""
+        return "/recommendations/" if page == 1 else f"/recommendations/page-{page}/"
 
     def states(self) -> str:
         return "/states/"

@@ -1,0 +1,60 @@
+"""The seed and the 25 corpus reports built together: the archive reads across reviews."""
+
+import re
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from site_builder.build import build
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory, corpus):
+    root = tmp_path_factory.mktemp("corpus-site")
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    for report in sorted((corpus / "reports").glob("*.txt")):
+        shutil.copy(report, content / "reports" / report.name)
+    result = build(content, root / "output")
+    return root / "output", result
+
+
+def read(output, url):
+    return (output / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def test_all_26_reports_build(corpus_site):
+    _, result = corpus_site
+    assert result.reports == 26
+    assert result.recommendations > 3000
+
+
+def test_sweden_shows_its_recommendations_to_every_state_it_reviewed(corpus_site):
+    from site_builder.parse import parse_file
+    output, _ = corpus_site
+    page = read(output, "/states/sweden/")
+    reviewed_by_sweden = set()
+    for path in sorted((output.parent / "content" / "reports").iterdir()):
+        report = parse_file(path)
+        if any(s.iso3 == "SWE" for rec in report.recommendations for s in rec.recommended_by):
+            reviewed_by_sweden.add((report.review.state_under_review.slug, report.review.cycle))
+    assert len(reviewed_by_sweden) >= 15
+    for slug, cycle in reviewed_by_sweden:
+        assert f'href="/reviews/{slug}/cycle-{cycle}/"' in page, slug
+    # and Sweden's own review, as state under review
+    assert 'href="/reviews/sweden/cycle-1/"' in page
+
+
+def test_links_go_both_ways_between_recommendations_and_states(corpus_site):
+    output, _ = corpus_site
+    rec_page = read(output, "/reviews/kazakhstan/cycle-2/125.8/")
+    assert 'href="/states/hungary/"' in rec_page and 'href="/states/spain/"' in rec_page
+    assert 'href="/reviews/kazakhstan/cycle-2/125.8/"' in read(output, "/states/hungary/")
+    assert 'href="/reviews/kazakhstan/cycle-2/125.8/"' in read(output, "/reviews/kazakhstan/cycle-2/")
+
+
+def test_no_page_is_over_200_kb(corpus_site):
+    output, _ = corpus_site
+    big = [(p, p.stat().st_size) for p in output.rglob("*.html") if p.stat().st_size > 200_000]
+    assert not big
