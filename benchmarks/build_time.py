@@ -1,0 +1,76 @@
+"""Build time per page, on the seed alone and on the seed with ../shared/corpus/reports.
+
+    .venv/bin/python benchmarks/build_time.py [--corpus ../shared/corpus] [--repeat 3]
+
+Reports the median of several builds of each archive, split into parsing and rendering,
+with pages, recommendations and output size. Figures are for comparing runs on one machine:
+quote ratios, not absolute times, from a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from site_builder.build import parse_reports, render_site, report_files
+from site_builder.write import publish
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(content: Path, repeat: int) -> dict:
+    parse_times, render_times, write_times = [], [], []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            reports = parse_reports(report_files(content))
+            parsed = time.perf_counter()
+            files, pages = render_site(reports, content)
+            rendered = time.perf_counter()
+            publish(files, Path(out) / "output")
+            written = time.perf_counter()
+        parse_times.append(parsed - started)
+        render_times.append(rendered - parsed)
+        write_times.append(written - rendered)
+    total = [p + r + w for p, r, w in zip(parse_times, render_times, write_times)]
+    return {
+        "reports": len(reports),
+        "recommendations": sum(len(r.recommendations) for r in reports),
+        "pages": pages,
+        "bytes": sum(len(data) for data in files.values()),
+        "parse": statistics.median(parse_times),
+        "render": statistics.median(render_times),
+        "write": statistics.median(write_times),
+        "total": statistics.median(total),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    archives = {"seed": ROOT / "content"}
+    with tempfile.TemporaryDirectory() as scratch:
+        if (args.corpus / "reports").is_dir():
+            content = Path(scratch) / "content"
+            shutil.copytree(ROOT / "content", content)
+            for report in sorted((args.corpus / "reports").glob("*.txt")):
+                shutil.copy(report, content / "reports" / report.name)
+            archives["seed + corpus"] = content
+        print(f"{'archive':<14} {'reports':>7} {'recs':>6} {'pages':>6} {'MB':>6} {'parse s':>8} "
+              f"{'render s':>9} {'write s':>8} {'total s':>8} {'ms/page':>8}")
+        for name, content in archives.items():
+            m = measure(content, args.repeat)
+            print(f"{name:<14} {m['reports']:>7} {m['recommendations']:>6} {m['pages']:>6} "
+                  f"{m['bytes'] / 1e6:>6.1f} {m['parse']:>8.2f} {m['render']:>9.2f} {m['write']:>8.2f} "
+                  f"{m['total']:>8.2f} {1000 * m['total'] / m['pages']:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
