@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .build import build
 from .errors import BuildError, ReportError
-from .export import report_to_json
+from .contract import report_to_json
 from .model import Report
 from .parse import parse_file
 
