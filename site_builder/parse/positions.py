@@ -15,10 +15,11 @@ from ..model import NOTED, PENDING, SUPPORTED
 POSITION_WORDING: tuple[tuple[str, str], ...] = (
     (r"\bd(?:id|o|oes) not (?:enjoy|have|receive) (?:the |its )?support", NOTED),
     (r"\bnot (?:been )?(?:accepted|supported)\b|\b(?:is|are|were|was) rejected\b", NOTED),
+    (r"\b(?:does|do|did|could|can) not (?:accept|support)\b|\brejects?\b", NOTED),
     (r"\bwill be examined\b|\bwill examine\b|\bwill (?:provide|give) (?:its |their )?responses?\b", PENDING),
     (r"\bresponses? (?:of|from) .{1,120}? will be (?:included|provided|given)\b", PENDING),
     (r"\bwill be considered\b|\bwill respond\b|\bno later than\b", PENDING),
-    (r"\b(?:has|have) been noted\b|\b(?:is|are|were) noted\b|\bwould (?:thus )?be noted\b", NOTED),
+    (r"\b(?:has|have) been noted\b|\b(?:is|are|were) noted\b|\b(?:would|will|shall) (?:thus )?be noted\b", NOTED),
     (r"\btakes? note of\b|\bnoted by\b", NOTED),
     (r"\benjoys? (?:the |its )?support\b|\bare supported\b|\bis supported\b|\baccept(?:s|ed)\b", SUPPORTED),
     (r"\balready (?:been )?implemented\b|\bin the process of (?:being )?implement", SUPPORTED),
