@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from .add import add_report
 from .build import build
 from .errors import BuildError, ReportError
 from .contract import report_to_json
@@ -51,6 +52,14 @@ def _build_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_command(args: argparse.Namespace) -> int:
+    addition = add_report(args.file, args.content, dry_run=args.dry_run)
+    print(_summary(addition.report))
+    verb = "Would store" if args.dry_run else "Stored"
+    print(f"{verb} {args.file} as {addition.target}" + ("" if args.dry_run else "; run `site-builder build` to publish it"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
@@ -67,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build_cmd.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
     build_cmd.set_defaults(run=_build_command)
+
+    add = commands.add_parser("add", help="check a new report and store it under content/reports/")
+    add.add_argument("file", type=Path, help="the report, as text or PDF")
+    add.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    add.add_argument("--dry-run", action="store_true", help="show what would be done, change nothing")
+    add.set_defaults(run=_add_command)
     return parser
 
 
