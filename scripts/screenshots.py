@@ -19,14 +19,18 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+# A page is "path" or "path selector": with a selector, the picture starts at that element
+# (scrolled to, unlike a #fragment, so :target styles do not colour the picture).
 PAGES = {
     "home": "/",
     "reviews": "/reviews/",
     "review": "/reviews/kazakhstan/cycle-2/",
+    "review-contents": "/reviews/kazakhstan/cycle-2/ #summary",
     "review-dialogue": "/reviews/kazakhstan/cycle-2/#para-24",
     "review-recs": "/reviews/kazakhstan/cycle-2/#para-125",
     "recommendation": "/reviews/kazakhstan/cycle-2/125.8/",
     "list": "/reviews/kazakhstan/cycle-2/recommendations/",
+    "list-table": "/reviews/kazakhstan/cycle-2/recommendations/ table.recommendations",
     "all-recs": "/recommendations/",
     "states": "/states/",
     "state": "/states/hungary/",
@@ -70,8 +74,11 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": width, "height": height},
                                               java_script_enabled=not args.nojs)
                 page = context.new_page()
-                for name, path in pages.items():
+                for name, spec in pages.items():
+                    path, _, selector = spec.partition(" ")
                     page.goto(base + path)
+                    if selector:
+                        page.locator(selector).first.evaluate("e => e.scrollIntoView()")
                     target = args.to / f"{name}-{width_name}.png"
                     page.screenshot(path=str(target), full_page=args.full)
                     print(target)
@@ -79,8 +86,8 @@ def main() -> None:
             if args.print:
                 context = browser.new_context(viewport={"width": PRINT_WIDTH, "height": 1123})
                 page = context.new_page()
-                for name, path in pages.items():
-                    page.goto(base + path)
+                for name, spec in pages.items():
+                    page.goto(base + spec.partition(" ")[0])
                     page.emulate_media(media="print")
                     page.pdf(path=str(args.to / f"{name}.pdf"), format="A4",
                              margin={"top": "15mm", "bottom": "15mm", "left": "15mm", "right": "15mm"})
