@@ -13,6 +13,7 @@ from typing import Any
 
 from .enrich import Archive, Made, StateProfile
 from .model import NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
+from .states import load_registry
 from .urls import Urls
 
 POSITION_LABELS = {SUPPORTED: "Supported", NOTED: "Noted", PENDING: "Pending", "unknown": "Position unknown"}
@@ -72,6 +73,18 @@ def _lead_ins(report: Report) -> dict[int, str]:
     return {p.number: p.text for p in report.paragraphs if p.number in list_paragraphs}
 
 
+def _speaker_words(para) -> dict[str, str]:
+    """Where a paragraph opens with its speaker's name as printed ("The Czech Republic
+    welcomed …"), those words become the link to the state, so the name is not said twice."""
+    none = {"speaker_words": "", "rest": para.text}
+    if para.speaker is None:
+        return none
+    found = load_registry().match_at_start(para.text)
+    if found is None or found[0] != para.speaker:
+        return none
+    return {"speaker_words": para.text[: found[1]], "rest": para.text[found[1]:]}
+
+
 def _home(archive: Archive, urls: Urls, site: dict) -> Page:
     all_recs = [rec for report in archive.reports for rec in report.recommendations]
     return Page(
@@ -93,7 +106,8 @@ def _review(report: Report, urls: Urls) -> Page:
         subsections = sections[-1]["subsections"]
         if not subsections or subsections[-1]["title"] != para.subsection:
             subsections.append({"title": para.subsection, "paragraphs": []})
-        subsections[-1]["paragraphs"].append({"paragraph": para, "recommendations": lists.get(para.number, [])})
+        subsections[-1]["paragraphs"].append({"paragraph": para, "recommendations": lists.get(para.number, []),
+                                              **_speaker_words(para)})
     return Page(
         urls.review(report), "review.html", f"Universal Periodic Review of {title}",
         f"{report.document.title}: {report.review.state_under_review.name} "
