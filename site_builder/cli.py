@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .add import add_report
 from .build import build
+from .check import check_site
 from .errors import BuildError, ReportError
 from .contract import report_to_json
 from .model import Report
@@ -60,6 +61,12 @@ def _add_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_command(args: argparse.Namespace) -> int:
+    report = check_site(args.output, html_validator=not args.no_html, content=args.content)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
@@ -76,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build_cmd.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
     build_cmd.set_defaults(run=_build_command)
+
+    check = commands.add_parser("check", help="check the built site: links, anchors, reachability, valid HTML")
+    check.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output)")
+    check.add_argument("--content", type=Path, default=Path("content"), help="content folder, for the site's base URL")
+    check.add_argument("--no-html", action="store_true", help="skip HTML validation (needs java)")
+    check.set_defaults(run=_check_command)
 
     add = commands.add_parser("add", help="check a new report and store it under content/reports/")
     add.add_argument("file", type=Path, help="the report, as text or PDF")

@@ -64,3 +64,22 @@ def test_bad_input_gets_one_line_naming_the_file_and_status_1(tmp_path, name):
 def test_a_directory_is_not_a_report(tmp_path):
     result = run("parse", str(tmp_path))
     assert result.returncode == 1 and "directory" in result.stderr
+
+
+def test_build_then_check_reports_a_clean_site(tmp_path):
+    output = tmp_path / "site"
+    built = run("build", "--output", str(output))
+    assert built.returncode == 0, built.stderr
+    assert "Built 279 pages" in built.stdout
+    checked = run("check", "--output", str(output), "--no-html")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "OK: no broken links" in checked.stdout
+
+
+def test_check_fails_and_names_the_page_with_a_broken_link(tmp_path):
+    output = tmp_path / "site"
+    run("build", "--output", str(output))
+    (output / "states" / "hungary" / "index.html").unlink()
+    checked = run("check", "--output", str(output), "--no-html")
+    assert checked.returncode == 1
+    assert "broken link" in checked.stdout and "/states/hungary/" in checked.stdout

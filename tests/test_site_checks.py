@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import check as check_module
+from site_builder import check_html as check_module
 from site_builder.build import build
-from site_builder.check import CheckError, check_site, validate_html
+from site_builder.check import CheckError, check_site
+from site_builder.check_html import validate_html
 from site_fixtures import BASE_URL, corpus_content, seed_site  # noqa: F401  (seed_site: a fixture)
 
 
