@@ -17,7 +17,8 @@ from .urls import Urls
 
 CSV_COLUMNS = [
     "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
-    "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3", "text",
+    "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3",
+    "recommended_by_group", "text",
 ]
 
 
@@ -37,6 +38,7 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
             "position": rec.position,
             "recommended_by": "; ".join(state.name for state in rec.recommended_by),
             "recommended_by_iso3": "; ".join(state.iso3 for state in rec.recommended_by),
+            "recommended_by_group": "; ".join(state.group for state in rec.recommended_by),
             "text": rec.text,
         }
         for rec in report.recommendations
@@ -55,10 +57,10 @@ def to_json(rows: list[dict]) -> bytes:
     records = []
     for row in rows:
         record = dict(row)
-        names = row["recommended_by"].split("; ") if row["recommended_by"] else []
-        codes = row["recommended_by_iso3"].split("; ") if row["recommended_by_iso3"] else []
-        record["recommended_by"] = [{"name": n, "iso3": c} for n, c in zip(names, codes)]
-        del record["recommended_by_iso3"]
+        columns = ("recommended_by", "recommended_by_iso3", "recommended_by_group")
+        names, codes, groups = ([part for part in row[c].split("; ") if part] for c in columns)
+        record["recommended_by"] = [{"name": n, "iso3": c, "group": g} for n, c, g in zip(names, codes, groups)]
+        del record["recommended_by_iso3"], record["recommended_by_group"]
         records.append(record)
     return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

@@ -94,3 +94,41 @@ def test_without_javascript_everything_is_there_and_no_dead_controls(browser, se
     assert "para. 125.8 (Hungary, Spain; supported)" in page.locator("#citation-text").inner_text()
     assert not page.get_by_role("button", name="Copy citation").is_visible()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def paginated_server(tmp_path_factory):
+    """The seed built with 50 rows a list page, so the archive-wide list has four pages."""
+    import functools
+    import http.server
+    import threading
+
+    import site_builder.pages as pages_module
+    from site_builder.build import build
+    from site_fixtures import CONTENT
+
+    output = tmp_path_factory.mktemp("paginated") / "output"
+    saved, pages_module.LIST_PAGE_SIZE = pages_module.LIST_PAGE_SIZE, 50
+    try:
+        build(CONTENT, output)
+    finally:
+        pages_module.LIST_PAGE_SIZE = saved
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_filtering_a_paginated_list_searches_the_whole_archive(browser, paginated_server):
+    page = browser.new_page(base_url=paginated_server)
+    page.goto("/recommendations/?q=defamation")
+    page.wait_for_function("document.querySelector('.filter-status').textContent.includes('of 194')")
+    ids = visible_ids(page)
+    assert "126.35" in ids  # on page 4 of the static list
+    assert not page.locator("#list-pages").is_visible()
+    link = page.locator("#recommendations-table a", has_text="126.35")
+    assert link.get_attribute("href") == "/reviews/kazakhstan/cycle-2/126.35/"
+    page.close()

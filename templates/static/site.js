@@ -66,9 +66,60 @@
     });
   }
 
+  function cell(row, content) {
+    var td = row.insertCell();
+    if (content) td.appendChild(content);
+    return td;
+  }
+
+  function textNode(text) {
+    return document.createTextNode(text);
+  }
+
+  // One table row for a record of /data/recommendations.json, like the rows the build writes.
+  function rowFromRecord(record) {
+    var row = document.createElement("tr");
+    var states = record.recommended_by.map(function (s) { return s.name; });
+    row.setAttribute("data-position", record.position);
+    row.setAttribute("data-states", states.join("|") + "|");
+    row.setAttribute("data-groups", record.recommended_by.map(function (s) { return s.group; }).join("|") + "|");
+    row.setAttribute("data-cycle", String(record.cycle));
+    var path = new URL(record.permalink).pathname;
+    var link = document.createElement("a");
+    link.href = path;
+    link.textContent = record.id;
+    cell(row, link);
+    var review = document.createElement("a");
+    review.href = path.replace(/[^/]+\/$/, "");
+    review.textContent = record.state_under_review;
+    cell(row, review);
+    cell(row, textNode(String(record.cycle)));
+    cell(row, textNode(record.text));
+    cell(row, textNode(states.join(", ")));
+    var badge = document.createElement("span");
+    badge.className = "position position-" + record.position;
+    badge.textContent = record.position.charAt(0).toUpperCase() + record.position.slice(1);
+    cell(row, badge);
+    return row;
+  }
+
   function setUpFilters(tools) {
     var table = document.getElementById(tools.getAttribute("data-filter-for"));
     if (!table) return;
+    var everything = tools.getAttribute("data-all");
+    if (everything) {
+      // The archive-wide list is paginated for reading; to filter the whole archive, load it all.
+      fetch(everything).then(function (response) { return response.json(); }).then(function (records) {
+        var body = document.createElement("tbody");
+        records.forEach(function (record) { body.appendChild(rowFromRecord(record)); });
+        table.replaceChild(body, table.tBodies[0]);
+        var pages = document.getElementById("list-pages");
+        if (pages) pages.hidden = true;
+        tools.removeAttribute("data-all");
+        setUpFilters(tools);
+      });
+      return;
+    }
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var sets = { state: {}, group: {}, cycle: {} };
     rows.forEach(function (row) {
