@@ -1,10 +1,12 @@
-"""Build time per page, on the seed alone and on the seed with ../shared/corpus/reports.
+"""Build time per page, on the seed alone and on the seed with ../shared/corpus/reports, and
+the time to add one report to the built archive.
 
     .venv/bin/python benchmarks/build_time.py [--corpus ../shared/corpus] [--repeat 3]
 
-Reports the median of several builds of each archive, split into parsing and rendering,
-with pages, recommendations and output size. Figures are for comparing runs on one machine:
-quote ratios, not absolute times, from a shared machine.
+Reports the median of several clean builds of each archive, split into parsing, rendering and
+writing, with pages, recommendations and output size; then, for the larger archive, a build of
+it without its last report followed by the incremental build that adds it back. Figures are
+for comparing runs on one machine: quote ratios, not absolute times, from a shared machine.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from site_builder.build import parse_reports, render_site, report_files
+from site_builder.build import build, parse_reports, render_site, report_files
 from site_builder.write import publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,9 +29,9 @@ def measure(content: Path, repeat: int) -> dict:
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
             started = time.perf_counter()
-            reports = parse_reports(report_files(content))
+            reports, _ = parse_reports(report_files(content))
             parsed = time.perf_counter()
-            files, pages = render_site(reports, content)
+            files, pages, _ = render_site(reports, content)
             rendered = time.perf_counter()
             publish(files, Path(out) / "output")
             written = time.perf_counter()
@@ -41,7 +43,7 @@ def measure(content: Path, repeat: int) -> dict:
         "reports": len(reports),
         "recommendations": sum(len(r.recommendations) for r in reports),
         "pages": pages,
-        "bytes": sum(len(data) for data in files.values()),
+        "bytes": sum(len(data) for data in files.values() if isinstance(data, bytes)),
         "parse": statistics.median(parse_times),
         "render": statistics.median(render_times),
         "write": statistics.median(write_times),
@@ -65,11 +67,32 @@ def main() -> None:
             archives["seed + corpus"] = content
         print(f"{'archive':<14} {'reports':>7} {'recs':>6} {'pages':>6} {'MB':>6} {'parse s':>8} "
               f"{'render s':>9} {'write s':>8} {'total s':>8} {'ms/page':>8}")
+        results = {}
         for name, content in archives.items():
-            m = measure(content, args.repeat)
+            m = results[name] = measure(content, args.repeat)
             print(f"{name:<14} {m['reports']:>7} {m['recommendations']:>6} {m['pages']:>6} "
                   f"{m['bytes'] / 1e6:>6.1f} {m['parse']:>8.2f} {m['render']:>9.2f} {m['write']:>8.2f} "
                   f"{m['total']:>8.2f} {1000 * m['total'] / m['pages']:>8.2f}")
+        if len(archives) > 1:
+            print()
+            add_one_report(archives["seed + corpus"], Path(scratch), results["seed + corpus"])
+
+
+def add_one_report(content: Path, scratch: Path, full: dict) -> None:
+    """A built archive, then one more report: how long the incremental build takes."""
+    last = sorted(report_files(content))[-1]
+    held_back = scratch / "held-back" / last.name
+    held_back.parent.mkdir()
+    shutil.move(last, held_back)
+    output = scratch / "incremental" / "output"
+    build(content, output)
+    shutil.move(held_back, last)
+    started = time.perf_counter()
+    result = build(content, output)
+    seconds = time.perf_counter() - started
+    print(f"adding {last.name} to the built archive: {seconds:.2f} s, {result.rendered} of "
+          f"{result.files} files made anew; a clean build: {full['total']:.2f} s "
+          f"({100 * seconds / full['total']:.0f} %)")
 
 
 if __name__ == "__main__":

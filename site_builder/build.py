@@ -6,6 +6,7 @@ Everything is computed in memory first; output/ is replaced only when the whole 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +17,15 @@ import yaml
 from . import exports
 from .enrich import build_archive
 from .errors import BuildError, ReportError
+from .cache import PACKAGE, BuildCache, content_hash, fingerprint_files
 from .model import Report
-from .pages import site_pages
+from .pages import ALL_REPORTS, Page, site_pages
+from .progress import Progress
 from .parse import parse_file
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
-from .write import clean_leftovers, publish
+from .write import clean_leftovers, is_published_by_us, publish
 
 REPORT_SUFFIXES = {".txt", ".pdf"}
 
@@ -33,6 +36,7 @@ class BuildResult:
     recommendations: int
     pages: int
     files: int
+    rendered: int  # files made anew; the rest were unchanged and taken from the last build
     warnings: tuple[str, ...]
     seconds: float
 
@@ -62,38 +66,84 @@ def report_files(content: Path) -> list[Path]:
     return files
 
 
-def parse_reports(files: list[Path]) -> list[Report]:
+def parse_reports(files: list[Path], cache: BuildCache | None = None,
+                  progress: Progress = Progress()) -> tuple[list[Report], dict[str, str]]:
+    """Every report parsed (or taken from the cache), and each one's content hash by source."""
     registry = load_registry()
-    reports = []
-    for path in files:
-        try:
-            reports.append(parse_file(path, registry))
-        except ReportError as error:
-            raise BuildError(str(error)) from None
-    return reports
+    reports, hashes = [], {}
+    with progress.stage("Parsing reports", len(files)) as advance:
+        for path in files:
+            data = path.read_bytes()
+            digest = content_hash(data)
+            report = cache.load_report(digest, path) if cache else None
+            if report is None:
+                try:
+                    report = parse_file(path, registry)
+                except ReportError as error:
+                    raise BuildError(str(error)) from None
+                if cache:
+                    cache.store_report(digest, report)
+            reports.append(report)
+            hashes[report.source] = digest
+            advance()
+    return reports, hashes
 
 
-def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATES) -> tuple[dict[str, bytes], int]:
-    """Every file of the site, by path relative to output/, and the number of HTML pages."""
+@dataclass(frozen=True)
+class Previous:
+    """The last build, for reusing the pages whose inputs have not changed."""
+
+    output: Path
+    manifest: dict[str, str]  # output file → fingerprint of its inputs
+
+
+def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path) -> str:
+    digest = hashlib.sha256(common.encode())
+    for source in page.inputs:
+        if source == ALL_REPORTS:
+            digest.update("".join(f"{s}={h};" for s, h in sorted(hashes.items())).encode())
+        elif source.startswith("file:"):
+            digest.update(content_hash(Path(source[5:]).read_bytes()).encode())
+        else:
+            digest.update(f"{source}={hashes[source]};".encode())
+    return digest.hexdigest()
+
+
+def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATES,
+                hashes: dict[str, str] | None = None, previous: Previous | None = None,
+                progress: Progress = Progress()) -> tuple[dict[str, bytes | Path], int, dict[str, str]]:
+    """Every file of the site, by path relative to output/ (bytes, or an unchanged file of the
+    previous build to reuse), the number of HTML pages, and the fingerprint of each page."""
     site = load_site_settings(content)
     assets = fingerprint_assets(templates / "static")
     urls = Urls(site["base_url"], asset_names(assets))
     archive = build_archive(reports)
     pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls))
+    hashes = hashes or {r.source: r.source for r in reports}
+    # Everything every page is made from: the code, the templates, the site's settings.
+    common = fingerprint_files([PACKAGE, templates, content / "site.yaml"])
 
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
+    manifest: dict[str, str] = {}
     seen: dict[str, str] = {}
     env = environment(urls, site, templates)
-    for page in pages:
-        path = output_path(page.url)
-        if path in seen:
-            raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
-        seen[path] = page.title
-        try:
-            files[path] = render_page(env, page)
-        except jinja2.TemplateError as error:
-            where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
-            raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
+    with progress.stage("Rendering pages", len(pages)) as advance:
+        for page in pages:
+            path = output_path(page.url)
+            if path in seen:
+                raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
+            seen[path] = page.title
+            manifest[path] = _fingerprint(page, common, hashes, content)
+            old = previous.output / path if previous else None
+            if previous and previous.manifest.get(path) == manifest[path] and old.is_file():
+                files[path] = old
+            else:
+                try:
+                    files[path] = render_page(env, page)
+                except jinja2.TemplateError as error:
+                    where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
+                    raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
+            advance()
     for name, data in assets.items():
         files[f"assets/{name}"] = data
     for url, data in exports.data_files(archive, urls).items():
@@ -102,21 +152,32 @@ def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATE
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
     files["_redirects"] = exports.redirects(archive, urls)
-    return files, len(pages)
+    return files, len(pages), manifest
 
 
-def build(content: Path, output: Path, templates: Path = TEMPLATES) -> BuildResult:
+def build(content: Path, output: Path, templates: Path = TEMPLATES,
+          progress: Progress = Progress(), incremental: bool = True) -> BuildResult:
+    """Build the site from `content` into `output`. With `incremental`, parsed reports and pages
+    whose inputs did not change are reused from the last build: the result is the same."""
     started = time.perf_counter()
     clean_leftovers(output)
-    reports = parse_reports(report_files(content))
-    files, page_count = render_site(reports, content, templates)
-    publish(files, output)
+    cache = BuildCache(output.resolve().parent / f".site-builder-cache-{output.name}") if incremental else None
+    reports, hashes = parse_reports(report_files(content), cache, progress)
+    previous = None
+    if cache and is_published_by_us(output):
+        previous = Previous(output.resolve(), cache.load_manifest())
+    files, page_count, manifest = render_site(reports, content, templates, hashes, previous, progress)
+    with progress.stage("Writing files", len(files)):
+        publish(files, output)
+    if cache:
+        cache.store_manifest(manifest)
     warnings = tuple(f"{report.source}: {warning}" for report in reports for warning in report.warnings)
     return BuildResult(
         reports=len(reports),
         recommendations=sum(len(r.recommendations) for r in reports),
         pages=page_count,
         files=len(files),
+        rendered=sum(1 for data in files.values() if isinstance(data, bytes)),
         warnings=warnings,
         seconds=time.perf_counter() - started,
     )

@@ -28,6 +28,12 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     breadcrumbs: tuple[tuple[str, str], ...] = ()  # (label, url) from the home page down
     kind: str = "website"  # Open Graph type
+    # What the page is made from besides templates and code, for incremental builds: report
+    # sources, ALL_REPORTS, or "file:PATH" for a prose page's Markdown.
+    inputs: tuple[str, ...] = ()
+
+
+ALL_REPORTS = "*"
 
 
 def long_date(iso: str | None) -> str:
@@ -91,6 +97,7 @@ def _home(archive: Archive, urls: Urls, site: dict) -> Page:
         urls.home(), "home.html", site["title"], site["tagline"],
         {"reviews": archive.reports, "counts": counts(all_recs), "total": len(all_recs),
          "state_count": len(archive.profiles)},
+        inputs=(ALL_REPORTS,),
     )
 
 
@@ -118,6 +125,7 @@ def _review(report: Report, urls: Urls) -> Page:
          "recommending_states": sorted(report.recommending_states, key=lambda s: s.name)},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
         kind="article",
+        inputs=(report.source,),
     )
 
 
@@ -132,6 +140,7 @@ def _review_recommendations(report: Report, urls: Urls) -> Page:
          "report": report, "pagination": None},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
                      ("Recommendations", urls.review_recommendations(report))),
+        inputs=(report.source,),
     )
 
 
@@ -157,6 +166,7 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
                                                  urls.state(report.review.state_under_review)),
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
+        inputs=(report.source,),
     )
 
 
@@ -193,6 +203,9 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
          "made_counts": counts(m.recommendation for m in profile.made),
          "share_supported": share_supported(m.recommendation for m in profile.made)},
         breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
+        inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
+                            | {m.report.source for m in profile.made}
+                            | {s.report.source for s in profile.statements})),
     )
 
 
@@ -206,6 +219,7 @@ def _states(archive: Archive, urls: Urls) -> Page:
         "recommending states and speakers.",
         {"groups": sorted(groups.items())},
         breadcrumbs=(("Archive", urls.home()), ("States", urls.states())),
+        inputs=(ALL_REPORTS,),
     )
 
 
@@ -215,6 +229,7 @@ def _reviews(archive: Archive, urls: Urls) -> Page:
         f"All {len(archive.reports)} reviews in the archive.",
         {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in archive.reports]},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews())),
+        inputs=(ALL_REPORTS,),
     )
 
 
@@ -241,6 +256,7 @@ def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
              "pagination": {"page": number, "pages": total_pages,
                             "links": [(n, urls.recommendations(n)) for n in range(1, total_pages + 1)]}},
             breadcrumbs=crumbs,
+            inputs=(ALL_REPORTS,),
         ))
     return pages
 
@@ -257,7 +273,7 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page]) -> l
     pages += [_state(profile, urls) for profile in archive.profiles]
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
-                      "There is no page at this address.", {}))
+                      "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))
     return pages
 
 

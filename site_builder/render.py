@@ -86,5 +86,5 @@ def prose_pages(folder: Path, urls: Urls) -> list[Page]:
         url = urls.page(path.stem)
         pages.append(Page(url, "prose.html", title, " ".join(first.split())[:200],
                           {"body": jinja2.utils.markupsafe.Markup(html)},
-                          breadcrumbs=(("Archive", urls.home()), (title, url))))
+                          breadcrumbs=(("Archive", urls.home()), (title, url)), inputs=(f"file:{path}",)))
     return pages

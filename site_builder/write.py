@@ -18,16 +18,18 @@ from .errors import BuildError
 MARKER = ".site-builder-output"
 
 
-def _is_ours(folder: Path) -> bool:
+def is_published_by_us(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def publish(files: dict[str, bytes], output: Path) -> None:
-    """Write `files` (relative path → bytes) as the new content of `output`, atomically."""
+def publish(files: dict[str, bytes | Path], output: Path) -> None:
+    """Write `files` as the new content of `output`, atomically. A file is given as its bytes,
+    or as the path of an unchanged file of the current output, which is hard-linked (files are
+    never changed in place, so old and new folders can share them)."""
     output = output.resolve()
     if output.exists() and not output.is_dir():
         raise BuildError(f"{output} exists and is not a folder; choose another output path")
-    if output.is_dir() and any(output.iterdir()) and not _is_ours(output):
+    if output.is_dir() and any(output.iterdir()) and not is_published_by_us(output):
         raise BuildError(f"{output} holds files site-builder did not write; it will not replace "
                          "them. Empty it or choose another output path")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,14 @@ def publish(files: dict[str, bytes], output: Path) -> None:
             if staging not in path.resolve().parents:
                 raise BuildError(f"refusing to write outside the output folder: {relative}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[relative])
+            data = files[relative]
+            if isinstance(data, Path):
+                try:
+                    os.link(data, path)
+                except OSError:
+                    shutil.copyfile(data, path)
+            else:
+                path.write_bytes(data)
         (staging / MARKER).write_text("written by site-builder; safe to delete\n", encoding="utf-8")
         os.chmod(staging, 0o755)
         _swap(staging, output)
@@ -67,5 +76,5 @@ def clean_leftovers(output: Path) -> None:
     """Remove staging folders that a killed build left beside output/ (ours only)."""
     output = output.resolve()
     for leftover in output.parent.glob(f".{output.name}.*-*"):
-        if leftover.is_dir() and (_is_ours(leftover) or leftover.name.startswith(f".{output.name}.new-")):
+        if leftover.is_dir() and (is_published_by_us(leftover) or leftover.name.startswith(f".{output.name}.new-")):
             shutil.rmtree(leftover, ignore_errors=True)

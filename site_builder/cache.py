@@ -1,0 +1,85 @@
+"""What a rebuild can reuse: parsed reports, and pages whose inputs have not changed.
+
+Parsed reports are kept by the SHA-256 of the report's bytes, together with a fingerprint of the
+code that parsed them, so a change to the parser invalidates them all. Pages are reused when the
+fingerprint of everything they are made from — the reports they show, the templates, the code,
+the site settings — is the one recorded for the file now in output/. Either way the output is
+byte-identical to a clean build: the cache only skips work, never decides content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from .model import Report
+
+PACKAGE = Path(__file__).resolve().parent
+# The code whose output a parsed report is: a change here means every report is parsed anew.
+PARSER_CODE = ("model.py", "read.py", "states.py", "states.yaml", "parse")
+
+
+def fingerprint_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(PACKAGE.parent)).encode() if file.is_relative_to(PACKAGE.parent)
+                          else file.name.encode())
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class BuildCache:
+    """A folder beside output/ (never inside it, so it is not published)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._parser = fingerprint_files([PACKAGE / name for name in PARSER_CODE])
+
+    # --- parsed reports -------------------------------------------------------------------------
+    def _report_path(self, report_hash: str) -> Path:
+        return self.folder / "reports" / f"{report_hash}-{self._parser[:16]}.pickle"
+
+    def load_report(self, report_hash: str, source: Path) -> Report | None:
+        try:
+            with self._report_path(report_hash).open("rb") as file:
+                report = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+        return dataclasses.replace(report, source=str(source)) if isinstance(report, Report) else None
+
+    def store_report(self, report_hash: str, report: Report) -> None:
+        self._write_atomically(self._report_path(report_hash), pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
+
+    # --- pages of the last build ----------------------------------------------------------------
+    def _manifest_path(self) -> Path:
+        return self.folder / "pages.json"
+
+    def load_manifest(self) -> dict[str, str]:
+        """Output file → the fingerprint of the inputs it was made from, for the last build."""
+        try:
+            return json.loads(self._manifest_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def store_manifest(self, manifest: dict[str, str]) -> None:
+        text = json.dumps(manifest, sort_keys=True, indent=0)
+        self._write_atomically(self._manifest_path(), text.encode("utf-8"))
+
+    def _write_atomically(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)

@@ -1,0 +1,88 @@
+"""Incremental builds: reuse only skips work. After any change, output is byte-identical to a
+clean build, and only the pages a change touches are made anew."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from site_builder.build import build
+
+
+def snapshot(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    return folder
+
+
+def same_as_clean(content, output, tmp_path):
+    clean = tmp_path / "clean"
+    build(content, clean, incremental=False)
+    assert snapshot(output) == snapshot(clean)
+    shutil.rmtree(clean)
+
+
+def test_a_rebuild_with_nothing_changed_makes_no_page_anew(content, tmp_path):
+    output = tmp_path / "output"
+    first = build(content, output)
+    again = build(content, output)
+    assert first.rendered == first.files
+    assert again.rendered == again.files - again.pages  # only data, feeds and assets are remade
+    same_as_clean(content, output, tmp_path)
+
+
+def test_adding_a_report_remakes_only_the_pages_it_touches(content, tmp_path, corpus):
+    output = tmp_path / "output"
+    build(content, output)
+    shutil.copy(corpus / "reports" / "tonga2008.txt", content / "reports" / "tonga2008.txt")
+    result = build(content, output)
+    remade_pages = result.rendered - (result.files - result.pages)
+    seed_pages = 194 + 2  # Kazakhstan's review, its table and its recommendations stay
+    assert remade_pages < result.pages - seed_pages
+    assert (output / "reviews" / "tonga" / "cycle-1" / "index.html").exists()
+    same_as_clean(content, output, tmp_path)
+
+
+def test_changing_removing_and_editing_give_the_clean_result(content, tmp_path, corpus):
+    output = tmp_path / "output"
+    shutil.copy(corpus / "reports" / "tonga2008.txt", content / "reports" / "tonga2008.txt")
+    build(content, output)
+    seed = content / "reports" / "A-HRC-28-10.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Ratify CRPD (Hungary", "Ratify the CRPD (Hungary"),
+                    encoding="utf-8")
+    build(content, output)
+    assert "Ratify the CRPD" in (output / "reviews/kazakhstan/cycle-2/125.8/index.html").read_text(encoding="utf-8")
+    same_as_clean(content, output, tmp_path)
+    (content / "reports" / "tonga2008.txt").unlink()
+    build(content, output)
+    same_as_clean(content, output, tmp_path)
+    (content / "pages" / "about.md").write_text("# About\n\nA new text.\n", encoding="utf-8")
+    result = build(content, output)
+    assert result.rendered == result.files - result.pages + 1
+    same_as_clean(content, output, tmp_path)
+
+
+def test_a_template_change_remakes_every_page(content, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    output = tmp_path / "output"
+    build(content, output, templates)
+    (templates / "_partials" / "position.html").write_text(
+        '<span class="position position-{{ position }}">[{{ position_labels[position] }}]</span>\n')
+    result = build(content, output, templates)
+    assert result.rendered == result.files
+    assert "[Supported]" in (output / "reviews/kazakhstan/cycle-2/125.8/index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_cache_is_ignored(content, tmp_path):
+    output = tmp_path / "output"
+    build(content, output)
+    for cached in (tmp_path / ".site-builder-cache-output").rglob("*.pickle"):
+        cached.write_bytes(b"not a pickle")
+    build(content, output)
+    same_as_clean(content, output, tmp_path)
