@@ -11,6 +11,7 @@ from .add import add_report
 from .build import build
 from .check import check_site
 from .errors import BuildError, ReportError
+from .progress import for_terminal
 from .contract import report_to_json
 from .model import Report
 from .parse import parse_file
@@ -45,9 +46,10 @@ def _parse_command(args: argparse.Namespace) -> int:
 
 
 def _build_command(args: argparse.Namespace) -> int:
-    result = build(args.content, args.output)
-    print(f"Built {result.pages} pages ({result.files} files) from {result.reports} report(s), "
-          f"{result.recommendations} recommendations, into {args.output}/ in {result.seconds:.1f} s")
+    result = build(args.content, args.output, progress=for_terminal(), incremental=not args.clean)
+    print(f"Built {result.pages} pages ({result.files} files, {result.rendered} made anew) from "
+          f"{result.reports} report(s), {result.recommendations} recommendations, into {args.output}/ "
+          f"in {result.seconds:.1f} s; {len(result.warnings)} warning(s)")
     for warning in result.warnings:
         print(f"  warning: {warning}")
     return 0
@@ -82,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="build the static site from content/ into output/")
     build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build_cmd.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    build_cmd.add_argument("--clean", action="store_true",
+                           help="ignore what the last build left (parsed reports, unchanged pages)")
     build_cmd.set_defaults(run=_build_command)
 
     check = commands.add_parser("check", help="check the built site: links, anchors, reachability, valid HTML")
@@ -95,7 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     add.add_argument("--dry-run", action="store_true", help="show what would be done, change nothing")
     add.set_defaults(run=_add_command)
+
+    serve = commands.add_parser("serve", help="build, serve output/ with live reload, rebuild on changes")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="output folder (default: output)")
+    serve.set_defaults(run=_serve_command)
     return parser
+
+
+def _serve_command(args: argparse.Namespace) -> int:
+    from .serve import serve  # imported here: only serving needs livereload and tornado
+    return serve(args.content, args.output, host=args.host, port=args.port)
 
 
 def main(argv: list[str] | None = None) -> int:
