@@ -53,17 +53,9 @@ class Archive:
             object.__setattr__(self, "_index", cache)
         return cache
 
-    @property
-    def recommendation_count(self) -> int:
-        return sum(len(r.recommendations) for r in self.reports)
-
 
 def _sort_key_of_report(report: Report) -> tuple:
     return (report.review.state_under_review.name, report.review.cycle or 0, report.document.symbol or "")
-
-
-def _sort_key_of_id(rec_id: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in rec_id.replace("-", ".").split("."))
 
 
 def build_archive(reports: list[Report]) -> Archive:
@@ -113,6 +105,3 @@ def build_archive(reports: list[Report]) -> Archive:
     )
     return Archive(tuple(reports), profiles)
 
-
-def sorted_by_id(recommendations) -> list[Recommendation]:
-    return sorted(recommendations, key=lambda rec: _sort_key_of_id(rec.id))

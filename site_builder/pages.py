@@ -289,5 +289,3 @@ def state_roles(profile: StateProfile) -> list[str]:
         roles.append("troika member")
     return roles
 
-
-__all__ = ["Page", "site_pages", "citation", "long_date", "review_title", "POSITION_LABELS", "State"]

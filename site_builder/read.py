@@ -25,7 +25,7 @@ _SUSPICIOUS = [
     # a closing quote or apostrophe that came out as a capital: `BridgeÓ`, `2050Ó`, `+Ó,`
     re.compile(r"[a-z0-9+%)][ÓÕ](?:\s|[.,;:)]|$)"),
     # an accented capital glued to the start of a word, as MacRoman quotes become: `ÒGreen`
-    re.compile(rf"(?:^|[\s(\[])[ÒÔ][A-Za-z0-9]"),
+    re.compile(r"(?:^|[\s(\[])[ÒÔ][A-Za-z0-9]"),
     # a dash that came out as a letter between digits or spaces: `1Ð4`, `Strategy Ð 2050`
     re.compile(r"(?:\d|\s)[ÐÑ](?:\d|\s)"),
     # a bullet that came out as a yen sign (a real yen sign is followed by an amount)

@@ -9,6 +9,9 @@ import pytest
 from site_builder.parse import parse_file
 from site_builder.states import load_registry
 
+# The built seed site and a server for it, shared by the site, browser and accessibility tests.
+pytest_plugins = ["site_fixtures"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "reports" / "A-HRC-28-10.txt"
 SHARED = ROOT.parent / "shared"

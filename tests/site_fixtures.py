@@ -1,6 +1,6 @@
-"""Built sites for the checks of the published output, shared by test modules that import them.
+"""Built sites for the checks of the published output, shared by the test modules.
 
-    from site_fixtures import seed_site  # noqa: F401  (a pytest fixture)
+    (registered in conftest.py as a plugin: test modules just name the fixtures)
 
 Each pytest-xdist worker builds its own copy once (the seed builds in about a second).
 """

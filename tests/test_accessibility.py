@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from site_fixtures import seed_server, seed_site  # noqa: F401  (fixtures)
+
 
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from site_fixtures import seed_server, seed_site  # noqa: F401  (pytest fixtures)
+
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")

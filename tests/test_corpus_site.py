@@ -1,21 +1,15 @@
 """The seed and the 25 corpus reports built together: the archive reads across reviews."""
 
-import re
-import shutil
-
 import pytest
 
-from conftest import ROOT
 from site_builder.build import build
+from site_fixtures import corpus_content
 
 
 @pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory, corpus):
+def corpus_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus-site")
-    content = root / "content"
-    shutil.copytree(ROOT / "content", content)
-    for report in sorted((corpus / "reports").glob("*.txt")):
-        shutil.copy(report, content / "reports" / report.name)
+    content = corpus_content(root)
     result = build(content, root / "output")
     return root / "output", result
 

@@ -1,6 +1,5 @@
 """Building the site: deterministic, atomic, escaped, cross-linked."""
 
-import re
 import shutil
 from pathlib import Path
 

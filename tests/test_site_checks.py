@@ -12,7 +12,7 @@ from site_builder import check_html as check_module
 from site_builder.build import build
 from site_builder.check import CheckError, check_site
 from site_builder.check_html import validate_html
-from site_fixtures import BASE_URL, corpus_content, seed_site  # noqa: F401  (seed_site: a fixture)
+from site_fixtures import BASE_URL, corpus_content
 
 
 @pytest.fixture(scope="session")
