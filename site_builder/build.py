@@ -17,7 +17,7 @@ import yaml
 from . import exports
 from .enrich import build_archive
 from .errors import BuildError, ReportError
-from .cache import PACKAGE, BuildCache, content_hash, fingerprint_files
+from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Report
 from .pages import ALL_REPORTS, Page, site_pages
 from .progress import Progress
@@ -25,7 +25,7 @@ from .parse import parse_file
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
-from .write import clean_leftovers, is_published_by_us, publish
+from .write import clean_leftovers, exclusive, is_published_by_us, publish
 
 REPORT_SUFFIXES = {".txt", ".pdf"}
 
@@ -160,8 +160,14 @@ def build(content: Path, output: Path, templates: Path = TEMPLATES,
     """Build the site from `content` into `output`. With `incremental`, parsed reports and pages
     whose inputs did not change are reused from the last build: the result is the same."""
     started = time.perf_counter()
+    with exclusive(output):
+        return _build(content, output, templates, progress, incremental, started)
+
+
+def _build(content: Path, output: Path, templates: Path, progress: Progress, incremental: bool,
+           started: float) -> BuildResult:
     clean_leftovers(output)
-    cache = BuildCache(output.resolve().parent / f".site-builder-cache-{output.name}") if incremental else None
+    cache = BuildCache(cache_folder(output)) if incremental else None
     reports, hashes = parse_reports(report_files(content), cache, progress)
     previous = None
     if cache and is_published_by_us(output):

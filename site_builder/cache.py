@@ -36,6 +36,12 @@ def fingerprint_files(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def cache_folder(output: Path) -> Path:
+    """Beside output/, never inside it: nothing here is published."""
+    output = output.resolve()
+    return output.parent / f".site-builder-cache-{output.name}"
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -8,11 +8,15 @@ our marker file, so a mistyped output path cannot wipe someone's directory.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from .cache import cache_folder
 from .errors import BuildError
 
 MARKER = ".site-builder-output"
@@ -70,6 +74,24 @@ def _swap(staging: Path, output: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def exclusive(output: Path) -> Iterator[None]:
+    """One build at a time per output folder: a second one refuses with a message instead of
+    racing the first (and deleting its staging folder as a leftover)."""
+    folder = cache_folder(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is writing {output} right now; "
+                             "wait for it to finish and build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def clean_leftovers(output: Path) -> None:

@@ -96,3 +96,16 @@ def test_hostile_report_text_is_shown_as_text_everywhere(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     for path in output.rglob("*.xml"):  # the feed and sitemap escape it too
         assert "<script>" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_second_build_of_the_same_output_refuses_while_the_first_runs(tmp_path):
+    from site_builder.write import exclusive
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    build(content, output)
+    before = snapshot(output)
+    with exclusive(output):  # as if another build held it
+        with pytest.raises(BuildError, match="another build is writing"):
+            build(content, output)
+    assert snapshot(output) == before
+    build(content, output)  # and once it is done, building works again
