@@ -32,4 +32,10 @@ fi
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
+# whoosh3 installs the same `whoosh` package as the old Whoosh 2.7 did: drop the old one, and
+# reinstall whoosh3 in case the two shared files (pyproject.toml pins whoosh3's version).
+if .venv/bin/python -m pip show -q whoosh >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -q -y whoosh
+  .venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps whoosh3
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'

@@ -1,0 +1,347 @@
+"""The archive → a Whoosh index → a static search index the browser queries (format v1).
+
+Whoosh analyses and scores at build time (stemming, stop words, BM25F with field boosts); what
+the browser needs of that is exported as small JSON files under `search/`, sharded so that a
+query fetches only the shards of its words and terms, the chunks of the docs it shows, and the
+facet lists. `search_query.py` reads them the way the browser client does.
+
+Files (paths relative to output/; JSON with sorted keys, no spaces, UTF-8, no trailing newline):
+
+- `search/meta.json`: {"version": 1, "docs": N, "chunk": 100, "prefix": 2, "words": [shard…]}
+  — "words" lists the word shards that exist (sorted), so a client fetches no missing shard and
+  can look for a suggestion in the shards that share a word's first character.
+- `search/words/{p}.json`: {word: term} for every surface word of the indexed text (lowercased,
+  as the tokenizer splits it), plus Whoosh's stop words and the one-character words a–z, 0–9;
+  a word the analyser drops (stop word, one character) maps to "".
+- `search/terms/{p}.json`: {term: [[doc, score], …]} by doc number; score = round(1000 × the
+  BM25F score Whoosh's scorer gives that term in that doc, summed over the doc's text fields).
+- `search/docs/{n}.json`: the records of docs 100n … 100n+99, in doc order.
+- `search/facets/{position,by,sur,group,cycle}.json`: {value: [doc, …]}, recommendations only;
+  `search/facets/labels.json`: {"by": {iso3: name}, "sur": {iso3: name}}.
+
+`{p}` is the first two characters of the word or term when they are [a-z0-9], else `_`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+
+from .enrich import Archive
+from .model import Recommendation, Report
+from .pages import review_title
+from .search_query import FORMAT_VERSION, WORD_PATTERN, normalize, shard_name
+from .urls import Urls
+
+CHUNK = 100
+PREFIX = 2
+
+# Field boosts. Whoosh multiplies a term's frequency by its field's boost at indexing time, and
+# BM25F saturates that weight, so a boost lifts a field without letting it swamp the others:
+# - "text", a recommendation's own words (2.0): what a reader searching the archive is after;
+# - "names", state names — recommending states, state under review, speaker, a state's own doc
+#   (1.5): a state's name in a query usually means "by/to/of that state";
+# - "title", a review's title and symbol (1.5): the way in by state and cycle or by UN symbol;
+# - "body", paragraph text (1.0): the long prose of the report, context rather than the ask.
+FIELD_BOOSTS = {"text": 2.0, "names": 1.5, "title": 1.5, "body": 1.0}
+TEXT_FIELDS = tuple(sorted(FIELD_BOOSTS))
+RECOMMENDATION = "recommendation"
+
+
+def analyzer():
+    """Lowercase, stop words (and one-character words), Porter stemming; the tokenizer's pattern
+    is given explicitly so the browser's copy of it can be the same (whoosh3's default adds `*`)."""
+    return StemmingAnalyzer(expression=WORD_PATTERN)
+
+
+def _surface_tokenizer():
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+
+
+@dataclass
+class SearchDoc:
+    record: dict[str, Any]  # what the browser shows: {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
+    fields: dict[str, str]  # what Whoosh indexes, by text field
+    facets: dict[str, list[str]] = field(default_factory=dict)  # recommendations only
+    report: Report | None = None
+    rec: Recommendation | None = None
+
+
+@dataclass
+class SearchIndex:
+    index: Any  # whoosh.index.Index, in memory
+    docs: list[SearchDoc]  # by doc number
+    weighting: Any  # the scoring model, for searchers of this index
+
+    def searcher(self):
+        return self.index.searcher(weighting=self.weighting)
+
+
+def _record(url: str, kind: str, title: str, text: str, rec_id: str = "", position: str = "",
+            by: list[str] | None = None, under_review: str = "", cycle: int | None = None) -> dict:
+    return {"u": url, "k": kind, "t": title, "x": text, "i": rec_id, "p": position, "b": by or [],
+            "r": under_review, "c": cycle}
+
+
+def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
+    """Every searchable doc, numbered by its place in this list: the reviews in archive order,
+    then for each review its recommendations then its paragraphs (list lead-ins left out: their
+    items are the recommendations), then the states by name."""
+    docs: list[SearchDoc] = []
+    for report in archive.reports:
+        symbol = report.document.symbol or ""
+        title = review_title(report)
+        docs.append(SearchDoc(
+            _record(urls.review(report), "review", title,
+                    " · ".join(filter(None, (report.document.title, symbol))),
+                    under_review=report.review.state_under_review.name, cycle=report.review.cycle),
+            {"title": f"{title} {symbol}".strip()}, report=report))
+    for report in archive.reports:
+        review = report.review
+        under_review = review.state_under_review
+        title = review_title(report)
+        for rec in report.recommendations:
+            by = [state.name for state in rec.recommended_by]
+            docs.append(SearchDoc(
+                _record(urls.recommendation(report, rec), RECOMMENDATION, f"{rec.id} · {title}", rec.text,
+                        rec.id, rec.position, by, under_review.name, review.cycle),
+                {"text": rec.text, "names": "\n".join([*by, under_review.name])},
+                {"position": [rec.position],
+                 "by": sorted({state.iso3 for state in rec.recommended_by}),
+                 "sur": [under_review.iso3],
+                 "group": sorted({state.group for state in rec.recommended_by}),
+                 "cycle": [str(review.cycle)] if review.cycle is not None else []},
+                report=report, rec=rec))
+        lead_ins = {rec.paragraph for rec in report.recommendations}
+        for para in report.paragraphs:
+            if para.number in lead_ins:
+                continue
+            fields = {"body": para.text}
+            if para.speaker is not None:
+                fields["names"] = para.speaker.name
+            docs.append(SearchDoc(
+                _record(urls.paragraph(report, para.number), "paragraph", f"Paragraph {para.number} · {title}",
+                        para.text, under_review=under_review.name, cycle=review.cycle),
+                fields, report=report))
+    for profile in archive.profiles:
+        state = profile.state
+        docs.append(SearchDoc(_record(urls.state(state), "state", state.name, f"{state.name} · {state.group}"),
+                              {"names": state.name}))
+    return docs
+
+
+def build_index(archive: Archive, urls: Urls) -> SearchIndex:
+    """The Whoosh index of the archive, in memory; doc numbers are places in `search_documents`."""
+    ana = analyzer()
+    schema = Schema(kind=ID(stored=True),
+                    **{name: TEXT(analyzer=ana, field_boost=boost, phrase=False)
+                       for name, boost in FIELD_BOOSTS.items()})
+    index = RamStorage().create_index(schema)
+    docs = search_documents(archive, urls)
+    writer = index.writer()
+    for doc in docs:
+        writer.add_document(kind=doc.record["k"], **doc.fields)
+    writer.commit()
+    return SearchIndex(index, docs, scoring.BM25F())
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# Word forms a query may hold that the text does not: the other inflections of a word the text
+# has (singular and plural; a verb's -s, -ed, -ing). Each is kept only when the analyser makes of
+# it the same term as the word it comes from, so the map is still exactly what Whoosh does with
+# a word, and the browser needs no stemmer of its own. Some forms are not English ("accordanced");
+# they cost a few bytes and match what their stem matches.
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+_VOWELS = "aeiou"
+
+
+def _plural(word: str) -> str:  # also a verb's third person
+    if word.endswith(_SIBILANT):
+        return word + "es"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _past(word: str) -> str:
+    if word.endswith("e"):
+        return word + "d"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+        return word[:-1] + "ied"
+    return word + "ed"
+
+
+def _gerund(word: str) -> str:
+    if word.endswith("e") and not word.endswith(("ee", "ye", "oe")):
+        return word[:-1] + "ing"
+    return word + "ing"
+
+
+def _lemmas(word: str) -> set[str]:
+    """What `word` may be an inflection of; itself when it looks like none."""
+    found: set[str] = set()
+    if len(word) < 5:
+        return {word}
+    if word.endswith("ies") or word.endswith("ied"):
+        found.add(word[:-3] + "y")
+    elif word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        found.add(word[:-2])
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        found.add(word[:-1])
+    for ending in ("ed", "ing"):
+        if word.endswith(ending):
+            base = word[: -len(ending)]
+            found |= {base, base + "e"}
+            if len(base) > 2 and base[-1] == base[-2] and base[-1] not in _VOWELS + "ls":
+                found.add(base[:-1])  # committed → commit
+    return found or {word}
+
+
+def _word_forms(word: str) -> set[str]:
+    return {form for lemma in _lemmas(word) for form in (lemma, _plural(lemma), _past(lemma), _gerund(lemma))}
+
+
+def word_map(docs: list[SearchDoc]) -> dict[str, str]:
+    """Every surface word of the indexed text → the term the analyser makes of it ("" when it
+    drops the word); plus the stop words and one-character words a query may hold, and the
+    other inflections of the text's words that the analyser makes into an indexed term."""
+    tokenize = _surface_tokenizer()
+    seen: set[str] = set()
+    for doc in docs:
+        for text in doc.fields.values():
+            seen.update(token.text for token in tokenize(text))
+    ana = analyzer()
+
+    def term_of(word: str) -> str:
+        terms = [token.text for token in ana(word)]
+        return terms[0] if len(terms) == 1 else ""
+
+    mapping = {word: term_of(word) for word in seen | set(STOP_WORDS) | set("abcdefghijklmnopqrstuvwxyz0123456789")}
+    for word in sorted(seen):
+        if not word.isalpha() or not mapping[word]:
+            continue
+        for form in sorted(_word_forms(word) - mapping.keys()):
+            if term_of(form) == mapping[word]:
+                mapping[form] = mapping[word]
+    return dict(sorted(mapping.items()))
+
+
+def term_scores(index: SearchIndex) -> dict[str, dict[int, float]]:
+    """term → doc → the BM25F score Whoosh gives that term in that doc, summed over text fields."""
+    scores: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        for fieldname in TEXT_FIELDS:
+            for term in reader.field_terms(fieldname):
+                scorer = searcher.weighting.scorer(searcher, fieldname, term)
+                matcher = reader.postings(fieldname, term)
+                while matcher.is_active():
+                    scores[term][matcher.id()] += scorer.score(matcher)
+                    matcher.next()
+    return scores
+
+
+def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None) -> dict[str, bytes]:
+    """The static search index, by path relative to output/; the same archive gives the same
+    bytes."""
+    index = index or build_index(archive, urls)
+    docs = index.docs
+    files: dict[str, bytes] = {}
+
+    words: dict[str, dict[str, str]] = defaultdict(dict)
+    for word, term in word_map(docs).items():
+        words[shard_name(word, PREFIX)][word] = term
+    for shard, mapping in words.items():
+        files[f"search/words/{shard}.json"] = _dumps(mapping)
+
+    terms: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
+    for term, postings in term_scores(index).items():
+        terms[shard_name(term, PREFIX)][term] = [[doc, round(1000 * score)] for doc, score in sorted(postings.items())]
+    for shard, mapping in terms.items():
+        files[f"search/terms/{shard}.json"] = _dumps(mapping)
+
+    for start in range(0, len(docs), CHUNK):
+        files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
+
+    facets: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in
+                                               ("position", "by", "sur", "group", "cycle")}
+    labels: dict[str, dict[str, str]] = {"by": {}, "sur": {}}
+    for number, doc in enumerate(docs):
+        for name, values in doc.facets.items():
+            for value in values:
+                facets[name][value].append(number)
+        if doc.rec is not None:
+            for state in doc.rec.recommended_by:
+                labels["by"][state.iso3] = state.name
+            state = doc.report.review.state_under_review
+            labels["sur"][state.iso3] = state.name
+    for name, values in facets.items():
+        files[f"search/facets/{name}.json"] = _dumps(values)
+    files["search/facets/labels.json"] = _dumps(labels)
+
+    files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
+                                        "prefix": PREFIX, "words": sorted(words)})
+    return dict(sorted(files.items()))
+
+
+def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = None,
+                            index: SearchIndex | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(review URL, recommendation id) → the `top` most similar recommendations across all
+    reviews and cycles, by Whoosh's more-like-this over recommendation texts (key terms by the
+    Bo1 model, scored by BM25F). Left out: the recommendation itself, those of the same review
+    with the same text (normalised as for phrases: case and punctuation aside), and any second
+    recommendation of one review with a text already listed."""
+    urls = urls or Urls("")  # review URLs are paths: the base URL plays no part
+    index = index or build_index(archive, urls)
+    docs = index.docs
+    review_of = {id(report): urls.review(report) for report in archive.reports}
+    key_of: dict[int, tuple[str, str]] = {}  # doc → (review URL, normalised text)
+    groups: dict[str, list[int]] = defaultdict(list)  # normalised text → docs
+    for number, doc in enumerate(docs):
+        if doc.rec is not None:
+            text = normalize(doc.rec.text)
+            key_of[number] = (review_of[id(doc.report)], text)
+            groups[text].append(number)
+
+    found: dict[int, list[int]] = {}  # doc → related docs
+    only_recommendations = wq.Term("kind", RECOMMENDATION)
+    with index.searcher() as searcher:
+        for text, members in groups.items():
+            source = docs[members[0]].rec.text
+            terms = searcher.key_terms_from_text("text", source, numterms=5, normalize=False)
+            query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms])
+            limit: int | None = 4 * top + len(members)
+            while True:
+                hits = searcher.search(query, limit=limit, filter=only_recommendations) if terms else []
+                ranked = sorted(((hit.score, hit.docnum) for hit in hits), key=lambda h: (-h[0], h[1]))
+                picks = {number: _pick(number, ranked, key_of, top) for number in members}
+                if limit is None or len(ranked) < limit or all(len(p) == top for p in picks.values()):
+                    break
+                limit = None  # duplicates ate the margin: take every hit
+            found.update(picks)
+    return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
+            for number, others in sorted(found.items())}
+
+
+def _pick(number: int, ranked: list[tuple[float, int]], key_of: dict[int, tuple[str, str]], top: int) -> list[int]:
+    seen = {key_of[number]}
+    picked = []
+    for _, other in ranked:
+        if other == number or key_of[other] in seen:
+            continue
+        seen.add(key_of[other])
+        picked.append(other)
+        if len(picked) == top:
+            break
+    return picked

@@ -1,0 +1,291 @@
+"""The search engine over the exported static index: the Python twin of the browser client.
+
+`search.py` writes the index (format v1) as static files under `search/`; this module answers a
+query by reading only the files that query needs, exactly as the browser client does, so the
+command line and the browser return the same results (and a benchmark can count the bytes a
+query fetches from `SearchResult.files_read`).
+
+The semantics, step by step (the JavaScript client implements the same):
+
+1. Parse. The query is lowercased. Each `"` opens a phrase that runs to the next `"` (or to the
+   end of the query when it is not closed). The rest is split on whitespace into chunks; a chunk
+   that starts with `-` excludes its words, any other chunk requires its words. Words are split
+   out with the indexing tokenizer's pattern `\\w+(?:\\.?\\w+)*` (Unicode `\\w`: letters, digits,
+   underscore). A phrase's words are required too. A lone `-` (as in `-"…"`) means nothing.
+2. Each word becomes a term through the words shard of its first two characters. A word the map
+   does not hold matches nothing, and gets a suggestion: the closest word (Levenshtein distance
+   ≤ 2 over code points, ties to the lexicographically first) among the non-stop words of its
+   own shard, or, when that shard has none that close, among those of every shard whose name
+   starts with the same character (`meta.json` lists the shards). A word mapping to "" (a stop
+   word, or a one-character word) is ignored. Excluded words get no suggestion.
+3. Candidates are the docs in the postings of ALL required terms (each distinct term counted
+   once); a doc's score is the sum of its scores for them. A required word that is not in the
+   map leaves no candidates. With no required term, the candidates are the docs in the chosen
+   facet values (score 0), or none when no facet is chosen. Docs in any excluded term's postings
+   are dropped.
+4. Facets {facet: value} keep the docs in every chosen value's list (an empty value, or a facet
+   name other than position, by, sur, group, cycle, is ignored).
+5. Order: score descending, then doc number ascending. With phrases, only the 200 best of that
+   order are kept, and of those only the docs whose text "x", normalised (lowercased, each run
+   of non-word characters made one space, trimmed), contains every phrase normalised the same
+   way, on word boundaries (so a query with a phrase has at most 200 results).
+6. Pages of 10 (page 1 first; a page past the end is empty). Facet counts are over the whole
+   result set, for each facet (value → count of result docs in that value's list; values with
+   no result doc are left out).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# The tokenizer's pattern, for indexing (search.py) and for queries alike.
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+WORD = re.compile(WORD_PATTERN)
+NON_WORD = re.compile(r"\W+")
+SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
+
+FORMAT_VERSION = 1
+FACETS = ("position", "by", "sur", "group", "cycle")
+PAGE_SIZE = 10
+PHRASE_CANDIDATES = 200  # phrases are checked on this many best-scoring candidates
+MAX_SUGGESTION_DISTANCE = 2
+
+
+def shard_name(text: str, prefix: int = 2) -> str:
+    """The shard of a word or term: its first `prefix` characters when they are all [a-z0-9],
+    else `_`."""
+    head = text[:prefix]
+    return head if SHARD_CHARACTERS.fullmatch(head) else "_"
+
+
+def normalize(text: str) -> str:
+    """Text for phrase matching: lowercased, runs of non-word characters made one space."""
+    return NON_WORD.sub(" ", text.lower()).strip()
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    words: tuple[str, ...]  # required, in query order (the words of phrases included)
+    phrases: tuple[str, ...]  # normalised, non-empty
+    excluded: tuple[str, ...]
+
+
+def parse_query(query: str) -> ParsedQuery:
+    text = query.lower()
+    words: list[str] = []
+    phrases: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while True:
+        start = text.find('"', position)
+        if start < 0:
+            rest.append(text[position:])
+            break
+        rest.append(text[position:start])
+        end = text.find('"', start + 1)
+        phrase = text[start + 1:] if end < 0 else text[start + 1:end]
+        rest.append(" ")
+        normalised = normalize(phrase)
+        if normalised:
+            phrases.append(normalised)
+        words += WORD.findall(phrase)
+        if end < 0:
+            break
+        position = end + 1
+    excluded: list[str] = []
+    for chunk in "".join(rest).split():
+        if chunk.startswith("-"):
+            excluded += WORD.findall(chunk[1:])
+        else:
+            words += WORD.findall(chunk)
+    return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded))
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: int
+    score: int
+    record: dict[str, Any]  # {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    suggestions: dict[str, str]  # misspelt word → suggested word
+    facets: dict[str, dict[str, int]]  # facet → value → count over the whole result set
+    terms: list[str]  # the required terms, for highlighting
+    phrases: list[str]
+    files_read: list[str] = field(default_factory=list)  # paths relative to output/, in order
+
+
+class IndexFiles:
+    """The exported files, read on demand (each at most once), remembering which were read."""
+
+    def __init__(self, files: Mapping[str, bytes] | Path | str):
+        self._files = files if isinstance(files, Mapping) else Path(files)
+        self._cache: dict[str, Any] = {}
+        self.read: list[str] = []
+        self.meta = self.json("search/meta.json")
+        if self.meta.get("version") != FORMAT_VERSION:
+            raise ValueError(f"search index format {self.meta.get('version')!r} is not {FORMAT_VERSION}")
+        self.word_shards = set(self.meta.get("words", ()))
+
+    def json(self, path: str) -> Any:
+        if path not in self._cache:
+            if isinstance(self._files, Path):
+                data = (self._files / path).read_bytes()
+            else:
+                data = self._files[path]
+            self.read.append(path)
+            self._cache[path] = json.loads(data)
+        return self._cache[path]
+
+    def words(self, shard: str) -> dict[str, str]:
+        return self.json(f"search/words/{shard}.json") if shard in self.word_shards else {}
+
+    def postings(self, term: str) -> dict[int, int]:
+        shard = self.json(f"search/terms/{shard_name(term, self.meta['prefix'])}.json")
+        return {doc: score for doc, score in shard.get(term, ())}
+
+    def facet(self, name: str) -> dict[str, list[int]]:
+        return self.json(f"search/facets/{name}.json")
+
+    def record(self, doc: int) -> dict[str, Any]:
+        chunk = self.meta["chunk"]
+        return self.json(f"search/docs/{doc // chunk}.json")[doc % chunk]
+
+
+def suggest(index: IndexFiles, word: str) -> str | None:
+    prefix = index.meta["prefix"]
+    own = shard_name(word, prefix)
+    found = _closest(word, index.words(own))
+    if found is None:
+        neighbours = sorted(s for s in index.word_shards if s != own and s[:1] == word[:1] and s != "_")
+        merged: dict[str, str] = {}
+        for shard in neighbours:
+            merged.update(index.words(shard))
+        found = _closest(word, merged)
+    return found
+
+
+def _closest(word: str, words: Mapping[str, str]) -> str | None:
+    best: tuple[int, str] | None = None
+    for candidate, term in words.items():
+        if not term or abs(len(candidate) - len(word)) > MAX_SUGGESTION_DISTANCE:
+            continue
+        distance = levenshtein(word, candidate)
+        if distance <= MAX_SUGGESTION_DISTANCE and (best is None or (distance, candidate) < best):
+            best = (distance, candidate)
+    return best[1] if best else None
+
+
+def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str, str] | None = None,
+           page: int = 1) -> SearchResult:
+    index = IndexFiles(files)
+    prefix = index.meta["prefix"]
+    parsed = parse_query(query)
+    chosen = {name: value for name, value in (facets or {}).items() if name in FACETS and value}
+
+    def term_of(word: str) -> str | None:
+        return index.words(shard_name(word, prefix)).get(word)
+
+    suggestions: dict[str, str] = {}
+    terms: list[str] = []
+    missing = False
+    for word in parsed.words:
+        term = term_of(word)
+        if term is None:
+            missing = True
+            if word not in suggestions:
+                suggestion = suggest(index, word)
+                if suggestion is not None:
+                    suggestions[word] = suggestion
+        elif term and term not in terms:
+            terms.append(term)
+    excluded = []
+    for word in parsed.excluded:
+        term = term_of(word)
+        if term and term not in excluded:
+            excluded.append(term)
+
+    scores: dict[int, int] = {}  # candidate doc → score
+    if missing:
+        pass  # a required word matches nothing: no candidates
+    elif terms:
+        for i, term in enumerate(terms):
+            postings = index.postings(term)
+            if i == 0:
+                scores = postings
+            else:
+                scores = {doc: score + postings[doc] for doc, score in scores.items() if doc in postings}
+            if not scores:
+                break
+    elif chosen:
+        scores = {doc: 0 for doc in _facet_docs(index, chosen)}
+    if scores:
+        for term in excluded:
+            for doc in index.postings(term):
+                scores.pop(doc, None)
+    if scores and chosen:
+        keep = _facet_docs(index, chosen)
+        scores = {doc: score for doc, score in scores.items() if doc in keep}
+
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    if parsed.phrases and ranked:
+        ranked = [(doc, score) for doc, score in ranked[:PHRASE_CANDIDATES]
+                  if _has_phrases(index.record(doc)["x"], parsed.phrases)]
+
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    if ranked:
+        result_docs = {doc for doc, _ in ranked}
+        for name in FACETS:
+            for value, docs in index.facet(name).items():
+                count = sum(1 for doc in docs if doc in result_docs)
+                if count:
+                    counts[name][value] = count
+
+    page = max(1, page)
+    pages = -(-len(ranked) // PAGE_SIZE)
+    shown = ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    hits = [Hit(doc, score, index.record(doc)) for doc, score in shown]
+    return SearchResult(query=query, total=len(ranked), page=page, pages=pages, hits=hits,
+                        suggestions=suggestions, facets=counts, terms=terms, phrases=list(parsed.phrases),
+                        files_read=index.read)
+
+
+def _facet_docs(index: IndexFiles, chosen: dict[str, str]) -> set[int]:
+    keep: set[int] | None = None
+    for name, value in chosen.items():
+        docs = set(index.facet(name).get(value, ()))
+        keep = docs if keep is None else keep & docs
+    return keep or set()
+
+
+def _has_phrases(text: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {normalize(text)} "
+    return all(f" {phrase} " in padded for phrase in phrases)

@@ -1,0 +1,272 @@
+"""The static search index (format v1) and its query engine, on the seed.
+
+The index is built by Whoosh and exported as JSON shards; `search_query.search` answers from the
+shards alone, as the browser client does. These tests hold the export to Whoosh (stemming, the
+BM25F scores) and the query engine to the semantics the browser client implements too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from whoosh import query as wq
+
+from conftest import ROOT
+from site_builder.enrich import build_archive
+from site_builder.pages import site_pages
+from site_builder.search import TEXT_FIELDS, build_index, export_search_index, related_recommendations
+from site_builder.search_query import FACETS, normalize, search
+from site_builder.urls import Urls
+
+REVIEW = "/reviews/kazakhstan/cycle-2/"
+
+
+@pytest.fixture(scope="module")
+def archive(seed):
+    return build_archive([seed])
+
+
+@pytest.fixture(scope="module")
+def urls():
+    return Urls("https://example.org")
+
+
+@pytest.fixture(scope="module")
+def index(archive, urls):
+    return build_index(archive, urls)
+
+
+@pytest.fixture(scope="module")
+def files(archive, urls, index):
+    return export_search_index(archive, urls, index)
+
+
+@pytest.fixture(scope="module")
+def records(files):
+    meta = json.loads(files["search/meta.json"])
+    found = []
+    for chunk in range(-(-meta["docs"] // meta["chunk"])):
+        found += json.loads(files[f"search/docs/{chunk}.json"])
+    assert len(found) == meta["docs"]
+    return found
+
+
+def everything(files, query, facets=None):
+    """Every result of a query, all pages."""
+    first = search(files, query, facets)
+    hits = list(first.hits)
+    for page in range(2, first.pages + 1):
+        hits += search(files, query, facets, page).hits
+    assert len(hits) == first.total
+    return first, hits
+
+
+def digest(files: dict[str, bytes]) -> str:
+    return hashlib.sha256(b"".join(path.encode() + b"\0" + data + b"\0" for path, data in sorted(files.items()))).hexdigest()
+
+
+# --- the export -------------------------------------------------------------------------------
+
+def test_the_export_is_deterministic(archive, urls, files):
+    assert export_search_index(archive, urls) == files
+    assert list(files) == sorted(files)
+    # and does not depend on the order Python happens to iterate sets in
+    script = ("from site_builder.parse import parse_file\nfrom site_builder.enrich import build_archive\n"
+              "from site_builder.urls import Urls\nfrom site_builder.search import export_search_index\n"
+              "import sys, hashlib\nsys.path.insert(0, 'tests')\nfrom test_search_index import digest\n"
+              "files = export_search_index(build_archive([parse_file('content/reports/A-HRC-28-10.txt')]), "
+              "Urls('https://example.org'))\nprint(digest(files))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert run.stdout.strip() == digest(files)
+
+
+def test_the_export_has_the_v1_layout(files, records):
+    meta = json.loads(files["search/meta.json"])
+    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 1, "chunk": 100, "prefix": 2}
+    assert meta["words"] == sorted(path.split("/")[-1][:-5] for path in files if path.startswith("search/words/"))
+    for path, data in files.items():
+        assert path.startswith("search/") and path.endswith(".json")
+        value = json.loads(data)
+        assert data == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        shard = path.split("/")[-1][:-5]
+        if path.startswith(("search/words/", "search/terms/")):
+            for key in value:
+                assert shard == (key[:2] if all(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in key[:2]) else "_")
+        if path.startswith("search/terms/"):
+            for postings in value.values():
+                assert [doc for doc, _ in postings] == sorted({doc for doc, _ in postings})
+                assert all(isinstance(score, int) and score > 0 for _, score in postings)
+    kinds = [record["k"] for record in records]
+    assert kinds == sorted(kinds, key=["review", "recommendation", "paragraph", "state"].index)
+    assert set(records[0]) == {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
+    rec = next(r for r in records if r["i"] == "125.8")
+    assert rec == {"u": REVIEW + "125.8/", "k": "recommendation", "t": "125.8 · Kazakhstan, cycle 2",
+                   "x": "Ratify CRPD", "i": "125.8", "p": "supported", "b": ["Hungary", "Spain"],
+                   "r": "Kazakhstan", "c": 2}
+    assert records[0]["t"] == "Kazakhstan, cycle 2" and "A/HRC/28/10" in records[0]["x"]
+    assert any(r["k"] == "paragraph" and r["t"] == "Paragraph 23 · Kazakhstan, cycle 2" for r in records)
+    assert any(r["k"] == "state" and r["t"] == "Hungary" and r["c"] is None for r in records)
+
+
+def test_every_doc_links_to_a_page_of_the_site(archive, urls, records, seed):
+    pages = {page.url for page in site_pages(archive, urls, {"title": "", "tagline": ""}, [])}
+    list_paragraphs = {rec.paragraph for rec in seed.recommendations}
+    paragraphs = {p.number for p in seed.paragraphs} - list_paragraphs
+    for record in records:
+        page, _, anchor = record["u"].partition("#")
+        assert page in pages, record
+        if record["k"] == "paragraph":
+            assert anchor.startswith("para-") and int(anchor[5:]) in paragraphs
+        else:
+            assert not anchor
+    assert sum(r["k"] == "recommendation" for r in records) == len(seed.recommendations)
+    assert sum(r["k"] == "paragraph" for r in records) == len(paragraphs)
+    assert sum(r["k"] == "state" for r in records) == len(archive.profiles)
+
+
+def test_the_facets_list_recommendations_by_position_state_group_and_cycle(files, records, seed):
+    facets = {name: json.loads(files[f"search/facets/{name}.json"]) for name in FACETS}
+    noted = [n for n, r in enumerate(records) if r["k"] == "recommendation" and r["p"] == "noted"]
+    assert facets["position"]["noted"] == noted
+    assert len(noted) == seed.counts_by_position()["noted"] == 51
+    assert facets["sur"] == {"KAZ": [n for n, r in enumerate(records) if r["k"] == "recommendation"]}
+    assert facets["cycle"] == {"2": facets["sur"]["KAZ"]}
+    rec = next(n for n, r in enumerate(records) if r["i"] == "125.8")
+    assert rec in facets["by"]["HUN"] and rec in facets["by"]["ESP"]
+    assert rec in facets["group"]["Eastern European"] and rec in facets["group"]["Western European and others"]
+    labels = json.loads(files["search/facets/labels.json"])
+    assert labels["by"]["SWE"] == "Sweden" and labels["sur"] == {"KAZ": "Kazakhstan"}
+    assert set(labels["by"]) == set(facets["by"])
+
+
+def test_posting_scores_are_whooshs_own_scores(files, index):
+    with index.searcher() as searcher:
+        for word in ("torture", "journalists", "penalty", "hungary", "crpd", "kazakhstan", "women"):
+            term = json.loads(files[f"search/words/{word[:2]}.json"])[word]
+            postings = json.loads(files[f"search/terms/{term[:2]}.json"])[term]
+            one_term = wq.Or([wq.Term(field, term) for field in TEXT_FIELDS])
+            whoosh = {hit.docnum: hit.score for hit in searcher.search(one_term, limit=None)}
+            assert [doc for doc, _ in postings] == sorted(whoosh)
+            assert {doc: score for doc, score in postings} == {doc: round(1000 * s) for doc, s in whoosh.items()}
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def test_word_forms_match_through_the_stemmer(files, records):
+    # the seed never says "journalist": only "journalists"
+    assert not any(re.search(r"\bjournalist\b", r["x"].lower()) for r in records)
+    _, hits = everything(files, "journalist")
+    assert {"124.27", "124.28", "126.46"} <= {hit.record["i"] for hit in hits}
+    assert all("journalist" in hit.record["x"].lower() for hit in hits)
+    _, hits = everything(files, "torture")
+    assert "124.33" in {hit.record["i"] for hit in hits}  # "… tortured …"
+    assert "tortured" in next(h for h in hits if h.record["i"] == "124.33").record["x"]
+
+
+def test_a_quoted_phrase_matches_only_docs_with_the_phrase(files, records):
+    _, hits = everything(files, '"death penalty"')
+    with_phrase = {n for n, r in enumerate(records) if " death penalty " in f" {normalize(r['x'])} "}
+    assert {hit.doc for hit in hits} == with_phrase
+    assert search(files, "penalty death").total == len(hits)  # the words in any order …
+    assert search(files, '"penalty death"').total == 0  # … but a phrase as written
+
+
+def test_a_minus_word_excludes(files):
+    _, hits = everything(files, "death penalty")
+    _, without = everything(files, "death penalty -moratorium")
+    assert any("moratori" in hit.record["x"].lower() for hit in hits)
+    assert {hit.doc for hit in without} == {hit.doc for hit in hits if "moratori" not in hit.record["x"].lower()}
+
+
+def test_a_misspelt_word_gets_a_suggestion(files):
+    result = search(files, "jurnalists")
+    assert result.total == 0 and result.suggestions == {"jurnalists": "journalists"}
+    assert search(files, "torure").suggestions == {"torure": "torture"}
+    assert search(files, "journalists").suggestions == {}
+    assert search(files, "the journalists").total == search(files, "journalists").total  # stop word ignored
+
+
+def test_facets_narrow_and_count(files, records):
+    result, hits = everything(files, "", {"position": "noted"})
+    assert result.total == 51 and result.facets["position"] == {"noted": 51}
+    assert all(hit.record["p"] == "noted" for hit in hits)
+
+    unfiltered, all_hits = everything(files, "death penalty")
+    positions = {}
+    for hit in all_hits:
+        if hit.record["k"] == "recommendation":
+            positions[hit.record["p"]] = positions.get(hit.record["p"], 0) + 1
+    assert unfiltered.facets["position"] == positions and positions["noted"] >= 1
+    assert sum(unfiltered.facets["sur"].values()) == sum(positions.values())
+
+    noted, noted_hits = everything(files, "death penalty", {"position": "noted"})
+    assert noted.total == positions["noted"]
+    assert [h.doc for h in noted_hits] == [h.doc for h in all_hits if h.record["p"] == "noted"]
+    assert noted.facets["position"] == {"noted": positions["noted"]}
+
+    sweden, sweden_hits = everything(files, "", {"by": "SWE", "position": "supported"})
+    assert {h.record["i"] for h in sweden_hits} == {"124.26", "125.42"}
+    assert sweden.facets["by"]["SWE"] == sweden.total == 2
+    assert search(files, "", {"by": "SWE", "position": "noted"}).total == 0
+
+
+def test_results_are_ranked_and_paged(files):
+    result, hits = everything(files, "torture")
+    assert result.pages == -(-result.total // 10) and len(result.hits) == 10
+    order = [(-hit.score, hit.doc) for hit in hits]
+    assert order == sorted(order)
+    assert search(files, "torture", page=result.pages + 1).hits == []
+
+
+def test_recommendation_text_outranks_a_paragraph_that_mentions_the_words_once(files):
+    _, hits = everything(files, "journalists")
+    recs = [h for h in hits if h.record["k"] == "recommendation"]
+    once = [h for h in hits if h.record["k"] == "paragraph" and h.record["x"].lower().count("journalist") == 1]
+    assert recs and once
+    assert min(h.score for h in recs) > max(h.score for h in once)
+    _, hits = everything(files, "death penalty")
+    assert hits[0].record["k"] == "recommendation"
+
+
+def test_a_query_reads_only_its_shards(files, tmp_path):
+    result = search(files, "torture")
+    assert result.files_read[0] == "search/meta.json"
+    assert "search/words/to.json" in result.files_read and "search/terms/to.json" in result.files_read
+    assert not any(p.startswith("search/words/") and p != "search/words/to.json" for p in result.files_read)
+    for path, data in files.items():  # the same from a built output folder
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    from_folder = search(tmp_path, "torture")
+    assert from_folder.hits == result.hits and from_folder.files_read == result.files_read
+
+
+def test_queries_with_nothing_to_find_are_empty(files):
+    for query in ("", "   ", "the", "-torture", '""', "<img src=x onerror=alert(1)>"):
+        result = search(files, query)
+        assert result.total == 0 and result.hits == [] and result.pages == 0
+
+
+# --- related recommendations ------------------------------------------------------------------
+
+def test_related_recommendations_are_the_same_ask(archive, index, seed):
+    related = related_recommendations(archive, urls=Urls("https://example.org"), index=index)
+    assert len(related) == len(seed.recommendations)
+    crpd = related[(REVIEW, "125.8")]
+    assert len(crpd) == 5 and (REVIEW, "125.8") not in crpd
+    texts = {rec.id: rec.text for rec in seed.recommendations}
+    for _, rec_id in crpd:
+        assert "CRPD" in texts[rec_id] or "Persons with Disabilities" in texts[rec_id]
+        assert "ratif" in texts[rec_id].lower()
+    # "Abolish the death penalty" is made four times in this review: none of its twins is listed
+    abolish = related[(REVIEW, "125.42")]
+    twins = {rec.id for rec in seed.recommendations if rec.text == texts["125.42"]}
+    assert len(twins) > 1 and not twins & {rec_id for _, rec_id in abolish}
+    assert all("death penalty" in texts[rec_id].lower() for _, rec_id in abolish)
+    assert related_recommendations(archive) == related
