@@ -1,0 +1,761 @@
+"""Our static search index against Pagefind, side by side, in one run.
+
+    .venv/bin/python benchmarks/search_vs_pagefind.py [--archives seed,corpus] [--scaled 50000]
+        [--corpus ../shared/corpus] [--work DIR] [--json FILE] [--verbose]
+
+For each archive — the seed (A/HRC/28/10), the seed plus ../shared/corpus/reports (26 reports),
+and with `--scaled N` a generated archive of at least N recommendations (benchmarks/scale_corpus.py)
+— it builds the site with `site-builder build`, then measures:
+
+- Pagefind (`pip install 'pagefind[bin]'`, run as `python -m pagefind`), in two set-ups over the
+  same output: "pagefind", every page as built (Pagefind's defaults: all of each page's <body>),
+  and "pagefind-recs", the recommendation pages only (`--glob reviews/*/cycle-*/*/index.html
+  --root-selector main --exclude-selectors …` leaving out the citation, the dialogue statement
+  and the list of the same state's other recommendations), which is Pagefind configured for
+  this site as well as it can be without touching the templates. Index build time, and size on
+  disk: the index (what the JS API can fetch) and the whole bundle (with Pagefind's UI files).
+- Ours: output/search/ as the build wrote it (size on disk, file count) and, when
+  site_builder.search exports build_index/export_search_index, the time to build and export the
+  index from the parsed reports (the site build does more, and is timed on its own). Skipped,
+  with the reason, while site_builder.search_query cannot be imported or output/search/ is
+  missing (`--export-ours` writes output/search/ with site_builder.search when the build does
+  not yet).
+- Bytes fetched by a browser for a first query and for a second one, cold cache: headless
+  Chromium through Playwright, the output folder served by a local http.server. For Pagefind, a
+  generated page (output/__bench__/) imports /pagefind_bench/pagefind.js and, for the query,
+  runs `pagefind.search(q)` and `data()` on the top 5 results; counted are the bodies of all
+  responses under the bundle's folder, as the local server sends them (so requests from
+  Pagefind's Web Worker count too, and nothing the browser had cached). Each of the 30 queries is
+  run first in a fresh browser context (cold), followed there by the next query in the list
+  (second): medians and maxima over the 30 are reported. For ours: when the site has a search
+  page (output/search/index.html) its client is driven the same way through /search/?q=…, and the
+  responses under /search/ (but the page itself) and /assets/*search*.js are counted; without
+  it, the bytes of the files `search_query.search()` reports in `files_read` (the Python twin
+  reads exactly what the browser client would), and for a second query the files it reads that
+  the first did not. The table says which. Sizes are as served (no HTTP compression) and, in
+  brackets, gzipped as a CDN would send them (Pagefind's own files are gzipped already).
+- Query latency, warm: the median over the 30 queries of the second run of each query. Pagefind
+  in Chromium (search + data() for the top 5, timed with performance.now()); ours with the
+  Python twin over the index files held in memory.
+- Relevance on tests/search_queries.yaml: a hit is the query's `best` or one of its `acceptable`
+  recommendation pages; hit@1 and hit@5 over the queries that have at least one answer in the
+  archive (n) (on a scaled archive each real answer competes with copies of its text in the
+  synthetic reports, so its relevance is printed but not comparable). Pagefind's result URLs are recommendation pages, or pages whose sub-result anchor
+  is `#rec-<id>` on a review page (mapped to that recommendation's page); any other page (a
+  review, a list, a state) is not a recommendation and is no hit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote_plus, unquote, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+QUERIES = ROOT / "tests" / "search_queries.yaml"
+SITE_BUILDER = Path(sys.executable).with_name("site-builder")
+TOP = 5
+
+PAGEFIND_VARIANTS = {
+    "pagefind": [],
+    "pagefind-recs": ["--glob", "reviews/*/cycle-*/*/index.html", "--root-selector", "main",
+                      "--exclude-selectors", "section.cite, section.related, nav.pager, nav.breadcrumbs"],
+}
+# Pagefind's bundle files the JS API never fetches (its prebuilt UIs).
+PAGEFIND_UI = re.compile(r"^pagefind-(?:ui|modular-ui|component-ui|highlight)\b|^playground/")
+REC_URL = re.compile(r"^/reviews/[^/]+/cycle-\d+/[^/#]+/$")
+REC_ANCHOR = re.compile(r"^(/reviews/[^/]+/cycle-\d+/)(?:index\.html)?#rec-(.+)$")
+
+
+# --- Small helpers ------------------------------------------------------------------------------
+
+def human_bytes(n: float | None) -> str:
+    if n is None:
+        return "n/a"
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def folder_size(folder: Path, exclude: re.Pattern[str] | None = None) -> tuple[int, int]:
+    total = count = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not (exclude and exclude.search(path.relative_to(folder).as_posix())):
+            total += path.stat().st_size
+            count += 1
+    return total, count
+
+
+_GZIP_CACHE: dict[Path, int] = {}
+
+
+def gzip_size(path: Path) -> int:
+    """What a CDN would send: gzip level 6, or the file as is when that is not smaller."""
+    if path not in _GZIP_CACHE:
+        data = path.read_bytes()
+        _GZIP_CACHE[path] = min(len(data), len(gzip.compress(data, 6)))
+    return _GZIP_CACHE[path]
+
+
+def page_url(url: str) -> str | None:
+    """A result URL → the recommendation page it stands for, or None."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    if parts.fragment:
+        anchored = REC_ANCHOR.match(path + "#" + unquote(parts.fragment))
+        if anchored:
+            return f"{anchored.group(1)}{anchored.group(2)}/"
+    return path if REC_URL.match(path) else None
+
+
+@dataclass
+class Query:
+    query: str
+    best: str
+    acceptable: list[str]
+
+    @property
+    def answers(self) -> set[str]:
+        return {self.best, *self.acceptable}
+
+
+def load_queries(path: Path = QUERIES) -> list[Query]:
+    return [Query(e["query"], e["best"], list(e.get("acceptable") or [])) for e in yaml.safe_load(path.read_text())]
+
+
+def answerable(queries: list[Query], output: Path) -> list[Query]:
+    def exists(url: str) -> bool:
+        return (output / unquote(url).lstrip("/") / "index.html").is_file()
+    return [q for q in queries if any(exists(u) for u in q.answers)]
+
+
+def relevance(results: dict[str, list[str | None]], queries: list[Query]) -> dict:
+    """hit@1 and hit@5 over the queries; results[query] = the top result pages, in order."""
+    at1 = at5 = 0
+    ranks = {}
+    for q in queries:
+        pages = results.get(q.query, [])[:TOP]
+        rank = next((i + 1 for i, page in enumerate(pages) if page in q.answers), None)
+        ranks[q.query] = rank
+        at1 += rank == 1
+        at5 += rank is not None
+    n = len(queries)
+    return {"n": n, "hit1": at1, "hit5": at5, "ranks": ranks}
+
+
+# --- Building -----------------------------------------------------------------------------------
+
+def build_site(content: Path, output: Path) -> dict:
+    started = time.perf_counter()
+    result = subprocess.run([str(SITE_BUILDER), "build", "--content", str(content), "--output", str(output)],
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"site-builder build failed for {content}:\n{result.stdout}\n{result.stderr}")
+    summary = re.search(r"Built (\d+) pages .*? from (\d+) report\(s\), (\d+) recommendations", result.stdout)
+    pages, reports, recommendations = (int(g) for g in summary.groups()) if summary else (None, None, None)
+    return {"seconds": elapsed, "pages": pages, "reports": reports, "recommendations": recommendations}
+
+
+def seed_content(work: Path) -> Path:
+    return ROOT / "content"
+
+
+def corpus_content(work: Path, corpus: Path) -> Path:
+    content = work / "content-corpus"
+    if content.exists():
+        shutil.rmtree(content)
+    shutil.copytree(ROOT / "content", content)
+    for path in sorted((corpus / "reports").glob("*.txt")):
+        shutil.copy(path, content / "reports" / path.name)
+    return content
+
+
+def scaled_content(work: Path, corpus: Path, recommendations: int) -> tuple[Path, dict]:
+    import scale_corpus
+
+    content = work / f"content-scaled-{recommendations}"
+    info = scale_corpus.generate(content, recommendations=recommendations, corpus=corpus, log=lambda *_: None)
+    return content, info
+
+
+# --- Pagefind -----------------------------------------------------------------------------------
+
+def pagefind_available() -> str | None:
+    """None when `python -m pagefind` runs, else why not."""
+    try:
+        result = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True)
+    except OSError as error:
+        return str(error)
+    if result.returncode != 0:
+        return (result.stderr or result.stdout).strip() or "python -m pagefind failed"
+    return None
+
+
+def pagefind_version() -> str:
+    result = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def index_with_pagefind(output: Path, variant: str) -> dict:
+    subdir = variant.replace("pagefind", "pagefind_bench").replace("-", "_")
+    bundle = output / subdir
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    command = [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", subdir,
+               *PAGEFIND_VARIANTS[variant]]
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
+    pages = re.search(r"Indexed (\d+) pages?", result.stdout)
+    words = re.search(r"Indexed (\d+) words?", result.stdout)
+    index_bytes, index_files = folder_size(bundle, PAGEFIND_UI)
+    bundle_bytes, _ = folder_size(bundle)
+    return {"subdir": subdir, "seconds": elapsed, "pages": int(pages.group(1)) if pages else None,
+            "words": int(words.group(1)) if words else None,
+            "index_bytes": index_bytes, "index_files": index_files, "bundle_bytes": bundle_bytes}
+
+
+PAGEFIND_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pagefind benchmark</title></head>
+<body><p>Pagefind benchmark page</p>
+<script type="module">
+let pagefind = null;
+window.pfSearch = async (query, top) => {
+  const started = performance.now();
+  if (pagefind === null) pagefind = await import("/%(subdir)s/pagefind.js");
+  const search = await pagefind.search(query);
+  const data = await Promise.all(search.results.slice(0, top).map((result) => result.data()));
+  const ms = performance.now() - started;
+  return {
+    ms,
+    total: search.results.length,
+    urls: data.map((d) => d.url),
+    sub: data.map((d) => (d.sub_results || []).slice(0, 3).map((s) => s.url)),
+  };
+};
+window.benchReady = true;
+</script></body></html>
+"""
+
+
+# --- Ours ---------------------------------------------------------------------------------------
+
+def ours_available(output: Path) -> tuple[object | None, str | None]:
+    """(the search_query module, None), or (None, why ours is skipped)."""
+    try:
+        from site_builder import search_query
+    except Exception as error:  # noqa: BLE001 — being written in parallel: any failure skips
+        return None, f"site_builder.search_query is not importable ({type(error).__name__}: {error})"
+    if not hasattr(search_query, "search"):
+        return None, "site_builder.search_query has no search()"
+    if not (output / "search").is_dir():
+        return None, f"{output}/search/ does not exist (the build does not export our index yet)"
+    return search_query, None
+
+
+def time_our_index(content: Path, output: Path | None = None) -> tuple[float | None, str | None]:
+    """Seconds to build the Whoosh index and export the static files from the parsed reports;
+    with `output`, also write them there. (None, why) when site_builder.search cannot do it."""
+    try:
+        from site_builder.build import parse_reports, report_files
+        from site_builder.enrich import build_archive
+        from site_builder.search import build_index, export_search_index
+        from site_builder.urls import Urls
+    except Exception as error:  # noqa: BLE001
+        return None, f"site_builder.search is not usable ({type(error).__name__}: {error})"
+    try:
+        reports, _ = parse_reports(report_files(content))
+        archive = build_archive(reports)
+        urls = Urls("")
+        started = time.perf_counter()
+        index = build_index(archive, urls)
+        files = export_search_index(archive, urls, index)
+        elapsed = time.perf_counter() - started
+    except Exception as error:  # noqa: BLE001
+        return None, f"building our index failed ({type(error).__name__}: {error})"
+    if output is not None:
+        for name, data in files.items():
+            path = output / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    return elapsed, None
+
+
+def result_urls(result) -> list[str]:
+    """The result URLs of a SearchResult, whichever shape it has (`.docs` or `.hits[].record`)."""
+    records = getattr(result, "docs", None)
+    if records is None:
+        records = [getattr(hit, "record", hit) for hit in getattr(result, "hits", [])]
+    return [record.get("u", "") if isinstance(record, dict) else str(record) for record in records]
+
+
+def measure_ours_twin(search_query, output: Path, queries: list[Query]) -> dict:
+    """Bytes from files_read, latency and relevance, with the Python twin."""
+    files = {p.relative_to(output).as_posix(): p.read_bytes()
+             for p in (output / "search").rglob("*") if p.is_file()}
+
+    def bytes_of(paths) -> tuple[int, int, int]:
+        raw = sum((output / p).stat().st_size for p in paths)
+        gz = sum(gzip_size(output / p) for p in paths)
+        return raw, gz, 0
+
+    first, second, latencies, results = [], [], [], {}
+    for i, q in enumerate(queries):
+        nxt = queries[(i + 1) % len(queries)]
+        read1 = list(dict.fromkeys(search_query.search(output, q.query).files_read))
+        read2 = [p for p in dict.fromkeys(search_query.search(output, nxt.query).files_read) if p not in read1]
+        first.append(bytes_of(read1))
+        second.append(bytes_of(read2))
+        search_query.search(files, q.query)  # warm-up
+        started = time.perf_counter()
+        result = search_query.search(files, q.query)
+        latencies.append((time.perf_counter() - started) * 1000)
+        results[q.query] = [page_url(u) for u in result_urls(result)[:TOP]]
+    return {"how": "Python twin files_read (index files only)", "first": first, "second": second,
+            "latency_ms": statistics.median(latencies), "latency_how": "Python twin, files in memory",
+            "results": results}
+
+
+# --- The browser --------------------------------------------------------------------------------
+
+class CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder and records every response: (path, status, body bytes). Counting
+    at the server sees what any client fetches — the page, its modules, its Web Workers (Pagefind
+    searches in one) — and nothing the browser took from its cache."""
+
+    def log_message(self, *args) -> None:  # noqa: D102
+        pass
+
+    def end_headers(self) -> None:
+        # As Netlify serves files that are not fingerprinted: cache, but revalidate.
+        self.send_header("Cache-Control", "public, max-age=0, must-revalidate")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802
+        body = self.send_head()
+        if body is None:  # 304, 404, a redirect: headers only
+            self.server.served.append((unquote(urlsplit(self.path).path), 0))
+            return
+        try:
+            size = os.fstat(body.fileno()).st_size
+            self.copyfile(body, self.wfile)
+        finally:
+            body.close()
+        self.server.served.append((unquote(urlsplit(self.path).path), size))
+
+
+class Server:
+    def __init__(self, folder: Path):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(CountingHandler, directory=str(folder)))
+        self.httpd.served = []
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def take(self) -> list[tuple[str, int]]:
+        """The responses served since the last take."""
+        served, self.httpd.served = self.httpd.served, []
+        return served
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@contextmanager
+def serve(folder: Path):
+    server = Server(folder)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+CODE = re.compile(r"\.(?:js|mjs|wasm)$|/wasm\.[^/]*$")
+
+
+def counted(served: list[tuple[str, int]], keep, output: Path) -> tuple[int, int, int]:
+    """(bytes as served, gzipped estimate, of which code: JS and WebAssembly, as served) of the
+    responses `keep(path)` selects."""
+    raw = gz = code = 0
+    for path, size in served:
+        if not size or not keep(path):
+            continue
+        raw += size
+        code += size if CODE.search(path) else 0
+        file = output / path.lstrip("/")
+        if file.is_dir():
+            file = file / "index.html"
+        gz += gzip_size(file) if file.is_file() else size
+    return raw, gz, code
+
+
+def launch(playwright):
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    return playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+
+
+def measure_pagefind_browser(browser, server: Server, output: Path, subdir: str, queries: list[Query]) -> dict:
+    bench = output / "__bench__"
+    bench.mkdir(exist_ok=True)
+    (bench / f"{subdir}.html").write_text(PAGEFIND_PAGE % {"subdir": subdir})
+    page_path = f"/__bench__/{subdir}.html"
+
+    def keep(path):
+        return path.startswith(f"/{subdir}/")
+
+    def open_page():
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.base + page_path)
+        page.wait_for_function("window.benchReady === true")
+        return context, page
+
+    def run(page, query: str) -> dict:
+        result = page.evaluate("([q, top]) => window.pfSearch(q, top)", [query, TOP])
+        page.wait_for_timeout(50)  # a response still being written is counted with its query
+        return result
+
+    first, second = [], []
+    for i, q in enumerate(queries):
+        context, page = open_page()
+        server.take()  # the benchmark page itself is not counted
+        run(page, q.query)
+        first.append(counted(server.take(), keep, output))
+        run(page, queries[(i + 1) % len(queries)].query)
+        second.append(counted(server.take(), keep, output))
+        context.close()
+
+    context, page = open_page()
+    latencies, results, raw = [], {}, {}
+    for q in queries:
+        run(page, q.query)  # warm-up: loads what the query needs
+        result = run(page, q.query)
+        latencies.append(result["ms"])
+        pages = []
+        for url, subs in zip(result["urls"], result["sub"]):
+            mapped = page_url(url)
+            if mapped is None:  # a review page: its best sub-result may be one recommendation
+                mapped = next((m for s in subs if (m := page_url(s)) is not None), None)
+            pages.append(mapped)
+        results[q.query] = pages
+        raw[q.query] = result["urls"]
+    context.close()
+    return {"how": "Chromium, Pagefind JS API", "first": first, "second": second,
+            "latency_ms": statistics.median(latencies), "latency_how": "Chromium, search + data() top 5",
+            "results": results, "result_urls": raw}
+
+
+def our_search_page(output: Path) -> bool:
+    return (output / "search" / "index.html").is_file()
+
+
+def measure_ours_browser(browser, server: Server, output: Path, queries: list[Query]) -> dict:
+    """Drive our search page's client: /search/?q=… cold, then a second query typed into its
+    search box (or, without one, loaded by URL in the same browser context)."""
+
+    def keep(path):
+        name = path.rsplit("/", 1)[-1]
+        if path in ("/search/", "/search/index.html"):
+            return False  # the page itself, as Pagefind's test page is not counted
+        return path.startswith("/search/") or (path.startswith("/assets/") and "search" in name and name.endswith(".js"))
+
+    def settle(page):
+        try:
+            page.wait_for_load_state("networkidle", timeout=10_000)
+        except Exception:  # noqa: BLE001
+            pass
+        page.wait_for_timeout(100)
+
+    first, second = [], []
+    for i, q in enumerate(queries):
+        context = browser.new_context()
+        page = context.new_page()
+        server.take()
+        page.goto(f"{server.base}/search/?q={quote_plus(q.query)}")
+        settle(page)
+        first.append(counted(server.take(), keep, output))
+        nxt = queries[(i + 1) % len(queries)].query
+        box = page.locator("input[type=search], input[name=q]").first
+        if box.count():
+            box.fill(nxt)
+            box.press("Enter")
+        else:
+            page.goto(f"{server.base}/search/?q={quote_plus(nxt)}")
+        settle(page)
+        second.append(counted(server.take(), keep, output))
+        context.close()
+    return {"how": "Chromium, our search page", "first": first, "second": second}
+
+
+# --- One archive --------------------------------------------------------------------------------
+
+def measure_archive(name: str, content: Path, output: Path, queries: list[Query], args, log) -> dict:
+    log(f"[{name}] building the site from {content} …")
+    site = build_site(content, output)
+    log(f"[{name}] {site['reports']} report(s), {site['recommendations']} recommendations, "
+        f"{site['pages']} pages, built in {site['seconds']:.1f} s")
+    scored = answerable(queries, output)
+    row: dict = {"archive": name, "site": site, "queries": len(scored), "engines": {}}
+    if name.startswith("scaled"):
+        row["note"] = ("relevance here is not comparable with the real archives: each real answer "
+                       "competes with copies of its own text in the synthetic reports, which count as misses")
+
+    # Ours
+    search_query, why_not = ours_available(output)
+    if search_query is None and args.export_ours and (output / "search").is_dir() is False:
+        seconds, problem = time_our_index(content, output)
+        if problem is None:
+            search_query, why_not = ours_available(output)
+    ours: dict = {"skipped": why_not}
+    if search_query is not None:
+        size, count = folder_size(output / "search")
+        seconds, problem = time_our_index(content)
+        ours.update(index_bytes=size, index_files=count, seconds=seconds, seconds_note=problem)
+        log(f"[ours] output/search/: {human_bytes(size)} in {count} files; "
+            + (f"index build + export {seconds:.1f} s" if seconds is not None else f"build time n/a: {problem}"))
+        try:
+            ours.update(measure_ours_twin(search_query, output, queries))
+        except Exception as error:  # noqa: BLE001
+            ours["skipped"] = f"the Python twin failed ({type(error).__name__}: {error})"
+    else:
+        log(f"[ours] skipped: {why_not}")
+
+    # Pagefind
+    pagefind: dict[str, dict] = {}
+    problem = pagefind_available()
+    if problem:
+        log(f"[pagefind] skipped: {problem}")
+    else:
+        for variant in args.pagefind:
+            info = index_with_pagefind(output, variant)
+            pagefind[variant] = info
+            log(f"[{variant}] indexed {info['pages']} pages in {info['seconds']:.1f} s: "
+                f"index {human_bytes(info['index_bytes'])} in {info['index_files']} files "
+                f"(bundle {human_bytes(info['bundle_bytes'])})")
+
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+
+        with serve(output) as server, sync_playwright() as playwright:
+            browser = launch(playwright)
+            try:
+                for variant, info in pagefind.items():
+                    log(f"[{variant}] browser: 30 cold first + second queries, latency, relevance …")
+                    info.update(measure_pagefind_browser(browser, server, output, info["subdir"], queries))
+                if search_query is not None and not ours.get("skipped") and our_search_page(output):
+                    log("[ours] browser: 30 cold first + second queries through /search/ …")
+                    try:
+                        ours["browser"] = measure_ours_browser(browser, server, output, queries)
+                    except Exception as error:  # noqa: BLE001
+                        ours["browser_error"] = f"{type(error).__name__}: {error}"
+            finally:
+                browser.close()
+
+    for variant, info in pagefind.items():
+        if "results" in info:
+            info["relevance"] = relevance(info["results"], scored)
+        row["engines"][variant] = info
+    if "results" in ours:
+        ours["relevance"] = relevance(ours["results"], scored)
+    row["engines"]["ours"] = ours
+    return row
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+def _bytes_cell(pairs: list[tuple[int, int, int]] | None) -> str:
+    if not pairs:
+        return "n/a"
+    raws = [p[0] for p in pairs]
+    gzs = [p[1] for p in pairs]
+    return (f"{human_bytes(statistics.median(raws))} ({human_bytes(statistics.median(gzs))} gz); "
+            f"max {human_bytes(max(raws))}")
+
+
+def _code_cell(pairs) -> str:
+    if not pairs:
+        return "n/a"
+    return human_bytes(statistics.median(p[2] for p in pairs))
+
+
+def _q1_cell(pairs) -> str:
+    if not pairs:
+        return "n/a"
+    return f"{human_bytes(pairs[0][0])} ({human_bytes(pairs[0][1])} gz)"
+
+
+def format_table(row: dict, queries: list[Query]) -> str:
+    site = row["site"]
+    engines = row["engines"]
+    names = [n for n in engines if n != "ours"] + ["ours"]
+    lines = [f"== {row['archive']}: {site['reports']} report(s), {site['recommendations']} recommendations, "
+             f"{site['pages']} pages (site build {site['seconds']:.1f} s)"]
+
+    def cell(name: str, metric: str) -> str:
+        e = engines[name]
+        if name == "ours" and e.get("skipped") and metric not in ("size",):
+            return "skipped"
+        if metric == "build":
+            return f"{e['seconds']:.2f} s" if e.get("seconds") is not None else "n/a"
+        if metric == "size":
+            if e.get("index_bytes") is None:
+                return "skipped" if e.get("skipped") else "n/a"
+            extra = f" (bundle {human_bytes(e['bundle_bytes'])})" if "bundle_bytes" in e else ""
+            return f"{human_bytes(e['index_bytes'])}, {e['index_files']} files{extra}"
+        if metric == "pages":
+            return str(e.get("pages", "—")) if name != "ours" else "recs, paragraphs, reviews, states"
+        if metric in ("first", "second", "q1", "q2", "how", "code"):
+            source = e.get("browser") if name == "ours" and e.get("browser") else e
+            if metric == "how":
+                return source.get("how", "n/a")
+            if metric == "code":
+                return _code_cell(source.get("first"))
+            if metric == "q1":
+                return _q1_cell(source.get("first"))
+            if metric == "q2":
+                return _q1_cell(source.get("second"))
+            return _bytes_cell(source.get(metric))
+        if metric == "latency":
+            return f"{e['latency_ms']:.1f} ms" if "latency_ms" in e else "n/a"
+        if metric == "relevance":
+            r = e.get("relevance")
+            if not r:
+                return "n/a"
+            return f"{r['hit1']}/{r['n']} @1, {r['hit5']}/{r['n']} @5"
+        return "?"
+
+    metrics = [
+        ("pages indexed", "pages"),
+        ("index build time", "build"),
+        ("index size on disk", "size"),
+        ("bytes measured by", "how"),
+        (f"1st query, median of {len(queries)} cold", "first"),
+        ("  of which JS/wasm code", "code"),
+        (f"2nd query, median of {len(queries)}", "second"),
+        (f"1st query '{queries[0].query}'", "q1"),
+        (f"then '{queries[1].query}'", "q2"),
+        ("query latency, median warm", "latency"),
+        (f"relevance on {row['queries']} answerable", "relevance"),
+    ]
+    table = [["", *names]] + [[label, *(cell(n, m) for n in names)] for label, m in metrics]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        lines.append(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if row.get("note"):
+        lines.append(f"   note: {row['note']}")
+    for name in names:
+        e = engines[name]
+        if e.get("skipped"):
+            lines.append(f"   {name}: skipped — {e['skipped']}")
+        if e.get("latency_how"):
+            lines.append(f"   {name} latency: {e['latency_how']}")
+        if e.get("browser_error"):
+            lines.append(f"   {name} browser run failed: {e['browser_error']}")
+    return "\n".join(lines)
+
+
+def format_ranks(row: dict, queries: list[Query]) -> str:
+    engines = {n: e["relevance"]["ranks"] for n, e in row["engines"].items() if e.get("relevance")}
+    if not engines:
+        return ""
+    lines = [f"   rank of the first right answer ({row['archive']}; - = not in top {TOP}):",
+             "   " + " | ".join(["query".ljust(36), *(n.ljust(13) for n in engines)])]
+    for q in queries:
+        if q.query not in next(iter(engines.values())):
+            continue
+        ranks = [str(engines[n].get(q.query) or "-").ljust(13) for n in engines]
+        lines.append("   " + " | ".join([q.query[:36].ljust(36), *ranks]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--archives", default="seed,corpus",
+                        help="comma-separated: seed, corpus (default both; '' for none)")
+    parser.add_argument("--scaled", type=int, metavar="N", default=None,
+                        help="also a generated archive of at least N recommendations (e.g. 50000)")
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--pagefind", default=",".join(PAGEFIND_VARIANTS),
+                        help=f"Pagefind set-ups to run (default {','.join(PAGEFIND_VARIANTS)})")
+    parser.add_argument("--work", type=Path, default=None, help="keep the built sites here (default: a temp dir)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--export-ours", action="store_true",
+                        help="when the build wrote no output/search/, write it with site_builder.search")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure as JSON")
+    parser.add_argument("--verbose", action="store_true", help="print each query's rank per engine")
+    args = parser.parse_args(argv)
+    args.pagefind = [v for v in args.pagefind.split(",") if v]
+    unknown = set(args.pagefind) - set(PAGEFIND_VARIANTS)
+    if unknown:
+        parser.error(f"unknown Pagefind set-up(s): {', '.join(sorted(unknown))}")
+
+    queries = load_queries(args.queries)
+    log = partial(print, file=sys.stderr, flush=True)
+    if problem := pagefind_available():
+        log(f"Pagefind is not available ({problem}); install it with: pip install 'pagefind[bin]'")
+    else:
+        log(f"Pagefind: {pagefind_version()} (python -m pagefind, pagefind[bin])")
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    archives: list[tuple[str, Path]] = []
+    for name in [a.strip() for a in args.archives.split(",") if a.strip()]:
+        if name == "seed":
+            archives.append(("seed", seed_content(work)))
+        elif name == "corpus":
+            archives.append(("seed+corpus", corpus_content(work, args.corpus)))
+        else:
+            parser.error(f"unknown archive {name!r} (seed, corpus; --scaled N for a scaled one)")
+    if args.scaled:
+        log(f"[scaled] generating an archive of at least {args.scaled} recommendations …")
+        content, info = scaled_content(work, args.corpus, args.scaled)
+        log(f"[scaled] {info['synthetic_reports']} synthetic + {info['real_reports']} real reports, "
+            f"{info['recommendations']} recommendations, generated and checked in {info['total_seconds']:.1f} s")
+        archives.append((f"scaled {info['recommendations']}", content))
+
+    rows = []
+    try:
+        for name, content in archives:
+            output = work / ("output-" + re.sub(r"\W+", "-", name))
+            row = measure_archive(name, content, output, queries, args, log)
+            rows.append(row)
+            print(format_table(row, queries), flush=True)
+            if args.verbose:
+                print(format_ranks(row, queries), flush=True)
+            print(flush=True)
+    finally:
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1, default=str))
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
