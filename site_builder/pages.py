@@ -145,7 +145,7 @@ def _review_recommendations(report: Report, urls: Urls) -> Page:
 
 
 def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
-                    by_state: dict[State, list[Recommendation]]) -> Page:
+                    by_state: dict[State, list[Recommendation]], lead_ins: dict[int, str]) -> Page:
     title = review_title(report)
     recs = report.recommendations
     recommenders = set(rec.recommended_by)
@@ -157,7 +157,7 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
         urls.recommendation(report, rec), "recommendation.html",
         f"Recommendation {rec.id} to {report.review.state_under_review.name} ({states})",
         f"{rec.text[:200]} — {POSITION_LABELS[rec.position]}; {title}",
-        {"report": report, "rec": rec, "lead_in": _lead_ins(report).get(rec.paragraph, ""),
+        {"report": report, "rec": rec, "lead_in": lead_ins.get(rec.paragraph, ""),
          "statements": statements, "others": others,
          "previous": recs[index - 1] if index > 0 else None,
          "next": recs[index + 1] if index + 1 < len(recs) else None,
@@ -269,7 +269,9 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page]) -> l
         pages.append(_review(report, urls))
         pages.append(_review_recommendations(report, urls))
         by_state = _recommendations_by_state(report)
-        pages += [_recommendation(report, rec, i, urls, by_state) for i, rec in enumerate(report.recommendations)]
+        lead_ins = _lead_ins(report)  # once per report, not once per recommendation
+        pages += [_recommendation(report, rec, i, urls, by_state, lead_ins)
+                  for i, rec in enumerate(report.recommendations)]
     pages += [_state(profile, urls) for profile in archive.profiles]
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
