@@ -1,47 +1,33 @@
-"""The archive → a Whoosh index → a static search index the browser queries (format v1).
+"""The archive → a Whoosh index → a static search index the browser queries.
 
 Whoosh analyses and scores at build time (stemming, stop words, BM25F with field boosts); what
 the browser needs of that is exported as small JSON files under `search/`, sharded so that a
 query fetches only the shards of its words and terms, the chunks of the docs it shows, and the
-facet lists. `search_query.py` reads them the way the browser client does.
-
-Files (paths relative to output/; JSON with sorted keys, no spaces, UTF-8, no trailing newline):
-
-- `search/meta.json`: {"version": 1, "docs": N, "chunk": 100, "prefix": 2, "words": [shard…]}
-  — "words" lists the word shards that exist (sorted), so a client fetches no missing shard and
-  can look for a suggestion in the shards that share a word's first character.
-- `search/words/{p}.json`: {word: term} for every surface word of the indexed text (lowercased,
-  as the tokenizer splits it), plus Whoosh's stop words and the one-character words a–z, 0–9;
-  a word the analyser drops (stop word, one character) maps to "".
-- `search/terms/{p}.json`: {term: [[doc, score], …]} by doc number; score = round(1000 × the
-  BM25F score Whoosh's scorer gives that term in that doc, summed over the doc's text fields).
-- `search/docs/{n}.json`: the records of docs 100n … 100n+99, in doc order.
-- `search/facets/{position,by,sur,group,cycle}.json`: {value: [doc, …]}, recommendations only;
-  `search/facets/labels.json`: {"by": {iso3: name}, "sur": {iso3: name}}.
-
-`{p}` is the first two characters of the word or term when they are [a-z0-9], else `_`.
+facet lists. The format and the query semantics are written down in `search_query.py`, which
+reads the files the way the browser client (templates/static/search.js) does. The same index
+gives each recommendation page its related recommendations (more-like-this).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as wq
 from whoosh import scoring
-from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from .enrich import Archive
 from .model import Recommendation, Report
 from .pages import review_title
-from .search_query import FORMAT_VERSION, WORD_PATTERN, normalize, shard_name
+from .search_query import FACETS, FORMAT_VERSION, WORD_PATTERN, normalize, shard_name, words_of
 from .urls import Urls
 
-CHUNK = 100
+CHUNK = 10
 PREFIX = 2
 
 # Field boosts. Whoosh multiplies a term's frequency by its field's boost at indexing time, and
@@ -49,7 +35,8 @@ PREFIX = 2
 # - "text", a recommendation's own words (2.0): what a reader searching the archive is after;
 # - "names", state names — recommending states, state under review, speaker, a state's own doc
 #   (1.5): a state's name in a query usually means "by/to/of that state";
-# - "title", a review's title and symbol (1.5): the way in by state and cycle or by UN symbol;
+# - "title", a review's title and symbol, a recommendation's id (1.5): the way in by state and
+#   cycle, by UN symbol or by paragraph number;
 # - "body", paragraph text (1.0): the long prose of the report, context rather than the ask.
 FIELD_BOOSTS = {"text": 2.0, "names": 1.5, "title": 1.5, "body": 1.0}
 TEXT_FIELDS = tuple(sorted(FIELD_BOOSTS))
@@ -60,10 +47,6 @@ def analyzer():
     """Lowercase, stop words (and one-character words), Porter stemming; the tokenizer's pattern
     is given explicitly so the browser's copy of it can be the same (whoosh3's default adds `*`)."""
     return StemmingAnalyzer(expression=WORD_PATTERN)
-
-
-def _surface_tokenizer():
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
 
 
 @dataclass
@@ -113,7 +96,7 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
             docs.append(SearchDoc(
                 _record(urls.recommendation(report, rec), RECOMMENDATION, f"{rec.id} · {title}", rec.text,
                         rec.id, rec.position, by, under_review.name, review.cycle),
-                {"text": rec.text, "names": "\n".join([*by, under_review.name])},
+                {"text": rec.text, "names": "\n".join([*by, under_review.name]), "title": rec.id},
                 {"position": [rec.position],
                  "by": sorted({state.iso3 for state in rec.recommended_by}),
                  "sur": [under_review.iso3],
@@ -216,66 +199,125 @@ def word_map(docs: list[SearchDoc]) -> dict[str, str]:
     """Every surface word of the indexed text → the term the analyser makes of it ("" when it
     drops the word); plus the stop words and one-character words a query may hold, and the
     other inflections of the text's words that the analyser makes into an indexed term."""
-    tokenize = _surface_tokenizer()
     seen: set[str] = set()
     for doc in docs:
         for text in doc.fields.values():
-            seen.update(token.text for token in tokenize(text))
-    ana = analyzer()
-
-    def term_of(word: str) -> str:
-        terms = [token.text for token in ana(word)]
-        return terms[0] if len(terms) == 1 else ""
-
+            seen.update(words_of(text))
+    term_of = _term_maker()
     mapping = {word: term_of(word) for word in seen | set(STOP_WORDS) | set("abcdefghijklmnopqrstuvwxyz0123456789")}
     for word in sorted(seen):
         if not word.isalpha() or not mapping[word]:
             continue
-        for form in sorted(_word_forms(word) - mapping.keys()):
+        for form in sorted(form for form in _word_forms(word) if form not in mapping):
             if term_of(form) == mapping[word]:
                 mapping[form] = mapping[word]
     return dict(sorted(mapping.items()))
 
 
-def term_scores(index: SearchIndex) -> dict[str, dict[int, float]]:
-    """term → doc → the BM25F score Whoosh gives that term in that doc, summed over text fields."""
-    scores: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+def _term_maker():
+    """word → the one term the analyser makes of it, or "" (cached: the same words recur)."""
+    ana = analyzer()
+
+    @functools.cache
+    def term_of(word: str) -> str:
+        terms = [token.text for token in ana(word)]
+        return terms[0] if len(terms) == 1 else ""
+
+    return term_of
+
+
+def field_scores(index: SearchIndex) -> dict[str, dict[str, dict[int, float]]]:
+    """field → term → doc → the BM25F score Whoosh's scorer gives that term in that doc and field
+    (what a one-term query on that field scores; a query on all text fields sums them)."""
+    scores: dict[str, dict[str, dict[int, float]]] = {}
     with index.searcher() as searcher:
         reader = searcher.reader()
         for fieldname in TEXT_FIELDS:
+            by_term = scores[fieldname] = {}
             for term in reader.field_terms(fieldname):
                 scorer = searcher.weighting.scorer(searcher, fieldname, term)
                 matcher = reader.postings(fieldname, term)
+                postings = by_term[term] = {}
                 while matcher.is_active():
-                    scores[term][matcher.id()] += scorer.score(matcher)
+                    postings[matcher.id()] = scorer.score(matcher)
                     matcher.next()
     return scores
 
 
-def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None) -> dict[str, bytes]:
+def term_scores(scores: dict[str, dict[str, dict[int, float]]]) -> dict[str, dict[int, float]]:
+    """term → doc → its score summed over the text fields."""
+    summed: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for fieldname in TEXT_FIELDS:
+        for term, postings in scores[fieldname].items():
+            for doc, score in postings.items():
+                summed[term][doc] += score
+    return summed
+
+
+def term_positions(docs: list[SearchDoc], mapping: dict[str, str]) -> dict[str, dict[int, list[int]]]:
+    """term → doc → the places (word numbers, stop words counted) where the doc's shown text
+    "x" holds a word with that term: what a quoted phrase is checked against."""
+    positions: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for number, doc in enumerate(docs):
+        for place, word in enumerate(words_of(doc.record["x"])):
+            term = mapping.get(word)
+            if term:
+                positions[term][number].append(place)
+    return positions
+
+
+def _gaps(numbers: list[int]) -> list[int]:
+    """Sorted numbers as the gaps between them (the first from 0): smaller JSON."""
+    return [b - a for a, b in zip([0, *numbers], numbers)]
+
+
+def _postings(scores: dict[int, float]) -> list[int]:
+    """doc → score as [gap, score, gap, score, …] by doc number; score = round(1000 × score)."""
+    numbers = sorted(scores)
+    return [value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, round(1000 * scores[doc]))]
+
+
+def _runs(numbers: list[int]) -> list[int]:
+    """Sorted numbers as runs [gap, length, gap, length, …], each gap from the end of the last
+    run (the first from 0): a review's recommendations are one run in its state's list."""
+    runs: list[int] = []
+    end = 0
+    for number in numbers:
+        if runs and number == end:
+            runs[-1] += 1
+        else:
+            runs += [number - end, 1]
+        end = number + 1
+    return runs
+
+
+def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
+                        scores: dict[str, dict[str, dict[int, float]]] | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
     bytes."""
     index = index or build_index(archive, urls)
+    scores = scores or field_scores(index)
     docs = index.docs
     files: dict[str, bytes] = {}
 
-    words: dict[str, dict[str, str]] = defaultdict(dict)
-    for word, term in word_map(docs).items():
-        words[shard_name(word, PREFIX)][word] = term
-    for shard, mapping in words.items():
-        files[f"search/words/{shard}.json"] = _dumps(mapping)
+    def write_shards(folder: str, by_key: dict[str, Any]) -> list[str]:
+        shards: dict[str, dict[str, Any]] = defaultdict(dict)
+        for key, value in by_key.items():
+            shards[shard_name(key, PREFIX)][key] = value
+        for shard, mapping in shards.items():
+            files[f"search/{folder}/{shard}.json"] = _dumps(mapping)
+        return sorted(shards)
 
-    terms: dict[str, dict[str, list[list[int]]]] = defaultdict(dict)
-    for term, postings in term_scores(index).items():
-        terms[shard_name(term, PREFIX)][term] = [[doc, round(1000 * score)] for doc, score in sorted(postings.items())]
-    for shard, mapping in terms.items():
-        files[f"search/terms/{shard}.json"] = _dumps(mapping)
+    mapping = word_map(docs)
+    word_shards = write_shards("words", mapping)
+    write_shards("terms", {term: _postings(postings) for term, postings in term_scores(scores).items()})
+    write_shards("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
+                            for term, by_doc in term_positions(docs, mapping).items()})
 
     for start in range(0, len(docs), CHUNK):
         files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
 
-    facets: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in
-                                               ("position", "by", "sur", "group", "cycle")}
+    facets: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in FACETS}
     labels: dict[str, dict[str, str]] = {"by": {}, "sur": {}}
     for number, doc in enumerate(docs):
         for name, values in doc.facets.items():
@@ -286,24 +328,30 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
                 labels["by"][state.iso3] = state.name
             state = doc.report.review.state_under_review
             labels["sur"][state.iso3] = state.name
-    for name, values in facets.items():
-        files[f"search/facets/{name}.json"] = _dumps(values)
-    files["search/facets/labels.json"] = _dumps(labels)
+    files["search/facets.json"] = _dumps({"labels": labels,
+                                          "values": {name: {value: _runs(numbers) for value, numbers in values.items()}
+                                                     for name, values in facets.items()}})
 
     files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
-                                        "prefix": PREFIX, "words": sorted(words)})
+                                        "prefix": PREFIX, "words": word_shards})
     return dict(sorted(files.items()))
 
 
 def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = None,
-                            index: SearchIndex | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
+                            index: SearchIndex | None = None,
+                            scores: dict[str, dict[str, dict[int, float]]] | None = None,
+                            ) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(review URL, recommendation id) → the `top` most similar recommendations across all
-    reviews and cycles, by Whoosh's more-like-this over recommendation texts (key terms by the
-    Bo1 model, scored by BM25F). Left out: the recommendation itself, those of the same review
-    with the same text (normalised as for phrases: case and punctuation aside), and any second
-    recommendation of one review with a text already listed."""
+    reviews and cycles: Whoosh's more-like-this over recommendation texts — key terms by the
+    Bo1 model, each weighted by it, docs scored by the weighted sum of their BM25F scores for
+    those terms in "text" (what `searcher.more_like` would run, summed here from the postings
+    once rather than by a search per recommendation). Left out: the recommendation itself,
+    those of the same review with the same text (normalised as for phrases: case and
+    punctuation aside), and any second recommendation of one review with a text already listed."""
     urls = urls or Urls("")  # review URLs are paths: the base URL plays no part
     index = index or build_index(archive, urls)
+    scores = scores or field_scores(index)
+    text_scores = scores["text"]  # only recommendations have a "text" field
     docs = index.docs
     review_of = {id(report): urls.review(report) for report in archive.reports}
     key_of: dict[int, tuple[str, str]] = {}  # doc → (review URL, normalised text)
@@ -315,29 +363,24 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
             groups[text].append(number)
 
     found: dict[int, list[int]] = {}  # doc → related docs
-    only_recommendations = wq.Term("kind", RECOMMENDATION)
     with index.searcher() as searcher:
-        for text, members in groups.items():
+        for members in groups.values():
             source = docs[members[0]].rec.text
-            terms = searcher.key_terms_from_text("text", source, numterms=5, normalize=False)
-            query = wq.Or([wq.Term("text", term, boost=weight) for term, weight in terms])
-            limit: int | None = 4 * top + len(members)
-            while True:
-                hits = searcher.search(query, limit=limit, filter=only_recommendations) if terms else []
-                ranked = sorted(((hit.score, hit.docnum) for hit in hits), key=lambda h: (-h[0], h[1]))
-                picks = {number: _pick(number, ranked, key_of, top) for number in members}
-                if limit is None or len(ranked) < limit or all(len(p) == top for p in picks.values()):
-                    break
-                limit = None  # duplicates ate the margin: take every hit
-            found.update(picks)
+            matched: dict[int, float] = defaultdict(float)
+            for term, weight in searcher.key_terms_from_text("text", source, numterms=5, normalize=False):
+                for doc, score in text_scores.get(term, {}).items():
+                    matched[doc] += weight * score
+            ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
+            for number in members:
+                found[number] = _pick(number, ranked, key_of, top)
     return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
             for number, others in sorted(found.items())}
 
 
-def _pick(number: int, ranked: list[tuple[float, int]], key_of: dict[int, tuple[str, str]], top: int) -> list[int]:
+def _pick(number: int, ranked: list[tuple[int, float]], key_of: dict[int, tuple[str, str]], top: int) -> list[int]:
     seen = {key_of[number]}
     picked = []
-    for _, other in ranked:
+    for other, _ in ranked:
         if other == number or key_of[other] in seen:
             continue
         seen.add(key_of[other])

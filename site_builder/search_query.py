@@ -25,13 +25,30 @@ The semantics, step by step (the JavaScript client implements the same):
    are dropped.
 4. Facets {facet: value} keep the docs in every chosen value's list (an empty value, or a facet
    name other than position, by, sur, group, cycle, is ignored).
-5. Order: score descending, then doc number ascending. With phrases, only the 200 best of that
-   order are kept, and of those only the docs whose text "x", normalised (lowercased, each run
-   of non-word characters made one space, trimmed), contains every phrase normalised the same
-   way, on word boundaries (so a query with a phrase has at most 200 results).
-6. Pages of 10 (page 1 first; a page past the end is empty). Facet counts are over the whole
+5. Phrases keep the docs whose shown text "x" holds each phrase: the phrase's words, in order,
+   at consecutive places (words of "x" as the tokenizer splits it, numbered from 0). A word of
+   the phrase that maps to "" (a stop word, a one-character word) stands for any one word;
+   the others match any word with the same term (so "death penalties" finds "death penalty").
+   The places come from the places shard of each term. A phrase with no term is no constraint.
+6. Order: score descending, then doc number ascending.
+7. Pages of 10 (page 1 first; a page past the end is empty). Facet counts are over the whole
    result set, for each facet (value → count of result docs in that value's list; values with
    no result doc are left out).
+
+The files (format v2; paths relative to output/, `{p}` the first two characters of a word or
+term when they are [a-z0-9], else `_`):
+
+- `search/meta.json`: {"version": 2, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …]}.
+- `search/words/{p}.json`: {word: term}; "" for a word the analyser drops.
+- `search/terms/{p}.json`: {term: [gap, score, gap, score, …]} — doc numbers as gaps from the
+  previous one (the first from 0), score = round(1000 × Whoosh's BM25F score).
+- `search/places/{p}.json`: {term: {doc: [place, …]}} — read only for phrases.
+- `search/docs/{n}.json`: the records of docs C·n … C·n + C − 1, in doc order, each
+  {"u": URL, "k": kind, "t": title, "x": text, "i": recommendation id, "p": position,
+   "b": [recommending states], "r": state under review, "c": cycle}.
+- `search/facets.json`: {"labels": {"by": {iso3: name}, "sur": {iso3: name}},
+   "values": {facet: {value: [gap, length, gap, length, …]}}} — a value's docs as runs of
+   consecutive numbers, each gap from the end of the previous run (the first from 0).
 """
 
 from __future__ import annotations
@@ -49,10 +66,9 @@ WORD = re.compile(WORD_PATTERN)
 NON_WORD = re.compile(r"\W+")
 SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FACETS = ("position", "by", "sur", "group", "cycle")
 PAGE_SIZE = 10
-PHRASE_CANDIDATES = 200  # phrases are checked on this many best-scoring candidates
 MAX_SUGGESTION_DISTANCE = 2
 
 
@@ -64,7 +80,7 @@ def shard_name(text: str, prefix: int = 2) -> str:
 
 
 def normalize(text: str) -> str:
-    """Text for phrase matching: lowercased, runs of non-word characters made one space."""
+    """Text as compared for sameness: lowercased, runs of non-word characters made one space."""
     return NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -87,14 +103,14 @@ def levenshtein(a: str, b: str) -> int:
 @dataclass(frozen=True)
 class ParsedQuery:
     words: tuple[str, ...]  # required, in query order (the words of phrases included)
-    phrases: tuple[str, ...]  # normalised, non-empty
+    phrases: tuple[tuple[str, ...], ...]  # each phrase's words, non-empty
     excluded: tuple[str, ...]
 
 
 def parse_query(query: str) -> ParsedQuery:
     text = query.lower()
     words: list[str] = []
-    phrases: list[str] = []
+    phrases: list[tuple[str, ...]] = []
     rest: list[str] = []
     position = 0
     while True:
@@ -106,10 +122,10 @@ def parse_query(query: str) -> ParsedQuery:
         end = text.find('"', start + 1)
         phrase = text[start + 1:] if end < 0 else text[start + 1:end]
         rest.append(" ")
-        normalised = normalize(phrase)
-        if normalised:
-            phrases.append(normalised)
-        words += WORD.findall(phrase)
+        phrase_words = WORD.findall(phrase)
+        if phrase_words:
+            phrases.append(tuple(phrase_words))
+        words += phrase_words
         if end < 0:
             break
         position = end + 1
@@ -168,12 +184,35 @@ class IndexFiles:
     def words(self, shard: str) -> dict[str, str]:
         return self.json(f"search/words/{shard}.json") if shard in self.word_shards else {}
 
-    def postings(self, term: str) -> dict[int, int]:
-        shard = self.json(f"search/terms/{shard_name(term, self.meta['prefix'])}.json")
-        return {doc: score for doc, score in shard.get(term, ())}
+    def _shard(self, folder: str, term: str) -> dict[str, Any]:
+        path = f"search/{folder}/{shard_name(term, self.meta['prefix'])}.json"
+        if isinstance(self._files, Path):
+            exists = (self._files / path).is_file()
+        else:
+            exists = path in self._files
+        return self.json(path) if exists else {}
 
-    def facet(self, name: str) -> dict[str, list[int]]:
-        return self.json(f"search/facets/{name}.json")
+    def postings(self, term: str) -> dict[int, int]:
+        flat = self._shard("terms", term).get(term, ())
+        found, doc = {}, 0
+        for i in range(0, len(flat), 2):
+            doc += flat[i]
+            found[doc] = flat[i + 1]
+        return found
+
+    def places(self, term: str) -> dict[int, set[int]]:
+        return {int(doc): set(places) for doc, places in self._shard("places", term).get(term, {}).items()}
+
+    def facet(self, name: str) -> dict[str, set[int]]:
+        found = {}
+        for value, runs in self.json("search/facets.json")["values"].get(name, {}).items():
+            docs, end = set(), 0
+            for i in range(0, len(runs), 2):
+                start = end + runs[i]
+                end = start + runs[i + 1]
+                docs.update(range(start, end))
+            found[value] = docs
+        return found
 
     def record(self, doc: int) -> dict[str, Any]:
         chunk = self.meta["chunk"]
@@ -255,10 +294,12 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
         keep = _facet_docs(index, chosen)
         scores = {doc: score for doc, score in scores.items() if doc in keep}
 
+    for phrase in parsed.phrases:
+        if not scores:
+            break
+        scores = _with_phrase(index, scores, [term_of(word) for word in phrase])
+
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    if parsed.phrases and ranked:
-        ranked = [(doc, score) for doc, score in ranked[:PHRASE_CANDIDATES]
-                  if _has_phrases(index.record(doc)["x"], parsed.phrases)]
 
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
     if ranked:
@@ -274,7 +315,7 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
     shown = ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     hits = [Hit(doc, score, index.record(doc)) for doc, score in shown]
     return SearchResult(query=query, total=len(ranked), page=page, pages=pages, hits=hits,
-                        suggestions=suggestions, facets=counts, terms=terms, phrases=list(parsed.phrases),
+                        suggestions=suggestions, facets=counts, terms=terms, phrases=[" ".join(phrase) for phrase in parsed.phrases],
                         files_read=index.read)
 
 
@@ -286,6 +327,19 @@ def _facet_docs(index: IndexFiles, chosen: dict[str, str]) -> set[int]:
     return keep or set()
 
 
-def _has_phrases(text: str, phrases: tuple[str, ...]) -> bool:
-    padded = f" {normalize(text)} "
-    return all(f" {phrase} " in padded for phrase in phrases)
+def _with_phrase(index: IndexFiles, scores: dict[int, int], terms: list[str | None]) -> dict[int, int]:
+    """The candidates whose text has the phrase's terms at consecutive places ("" is any word)."""
+    offsets = [(offset, term) for offset, term in enumerate(terms) if term]
+    if not offsets:
+        return scores
+    places = {term: index.places(term) for _, term in offsets}
+    first_offset, first_term = offsets[0]
+    kept = {}
+    for doc, score in scores.items():
+        starts = {place - first_offset for place in places[first_term].get(doc, ())}
+        for offset, term in offsets[1:]:
+            at = places[term].get(doc, set())
+            starts = {start for start in starts if start + offset in at}
+        if starts:
+            kept[doc] = score
+    return kept

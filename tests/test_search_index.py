@@ -1,4 +1,4 @@
-"""The static search index (format v1) and its query engine, on the seed.
+"""The static search index (format v2) and its query engine, on the seed.
 
 The index is built by Whoosh and exported as JSON shards; `search_query.search` answers from the
 shards alone, as the browser client does. These tests hold the export to Whoosh (stemming, the
@@ -21,7 +21,7 @@ from conftest import ROOT
 from site_builder.enrich import build_archive
 from site_builder.pages import site_pages
 from site_builder.search import TEXT_FIELDS, build_index, export_search_index, related_recommendations
-from site_builder.search_query import FACETS, normalize, search
+from site_builder.search_query import FACETS, IndexFiles, search
 from site_builder.urls import Urls
 
 REVIEW = "/reviews/kazakhstan/cycle-2/"
@@ -87,22 +87,23 @@ def test_the_export_is_deterministic(archive, urls, files):
     assert run.stdout.strip() == digest(files)
 
 
-def test_the_export_has_the_v1_layout(files, records):
+def test_the_export_has_the_v2_layout(files, records):
     meta = json.loads(files["search/meta.json"])
-    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 1, "chunk": 100, "prefix": 2}
+    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 2, "chunk": 10, "prefix": 2}
     assert meta["words"] == sorted(path.split("/")[-1][:-5] for path in files if path.startswith("search/words/"))
     for path, data in files.items():
         assert path.startswith("search/") and path.endswith(".json")
         value = json.loads(data)
         assert data == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
         shard = path.split("/")[-1][:-5]
-        if path.startswith(("search/words/", "search/terms/")):
+        if path.startswith(("search/words/", "search/terms/", "search/places/")):
             for key in value:
                 assert shard == (key[:2] if all(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in key[:2]) else "_")
         if path.startswith("search/terms/"):
-            for postings in value.values():
-                assert [doc for doc, _ in postings] == sorted({doc for doc, _ in postings})
-                assert all(isinstance(score, int) and score > 0 for _, score in postings)
+            for flat in value.values():
+                gaps, scores = flat[0::2], flat[1::2]
+                assert all(gap > 0 for gap in gaps[1:]) and gaps[0] >= 0  # sorted, each doc once
+                assert all(isinstance(score, int) and score > 0 for score in scores)
     kinds = [record["k"] for record in records]
     assert kinds == sorted(kinds, key=["review", "recommendation", "paragraph", "state"].index)
     assert set(records[0]) == {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
@@ -113,6 +114,13 @@ def test_the_export_has_the_v1_layout(files, records):
     assert records[0]["t"] == "Kazakhstan, cycle 2" and "A/HRC/28/10" in records[0]["x"]
     assert any(r["k"] == "paragraph" and r["t"] == "Paragraph 23 · Kazakhstan, cycle 2" for r in records)
     assert any(r["k"] == "state" and r["t"] == "Hungary" and r["c"] is None for r in records)
+
+
+def test_places_are_where_the_shown_text_has_the_term(files, records):
+    places = json.loads(files["search/places/pe.json"])["penalti"]
+    for doc, found in places.items():
+        words = re.findall(r"\w+(?:\.?\w+)*", records[int(doc)]["x"].lower())
+        assert found == [n for n, word in enumerate(words) if word in ("penalty", "penalties")]
 
 
 def test_every_doc_links_to_a_page_of_the_site(archive, urls, records, seed):
@@ -132,16 +140,19 @@ def test_every_doc_links_to_a_page_of_the_site(archive, urls, records, seed):
 
 
 def test_the_facets_list_recommendations_by_position_state_group_and_cycle(files, records, seed):
-    facets = {name: json.loads(files[f"search/facets/{name}.json"]) for name in FACETS}
+    index = IndexFiles(files)
+    facets = {name: {value: sorted(docs) for value, docs in index.facet(name).items()} for name in FACETS}
     noted = [n for n, r in enumerate(records) if r["k"] == "recommendation" and r["p"] == "noted"]
     assert facets["position"]["noted"] == noted
     assert len(noted) == seed.counts_by_position()["noted"] == 51
     assert facets["sur"] == {"KAZ": [n for n, r in enumerate(records) if r["k"] == "recommendation"]}
     assert facets["cycle"] == {"2": facets["sur"]["KAZ"]}
+    # one review's recommendations are one run: [gap, length]
+    assert json.loads(files["search/facets.json"])["values"]["sur"]["KAZ"] == [facets["sur"]["KAZ"][0], 194]
     rec = next(n for n, r in enumerate(records) if r["i"] == "125.8")
     assert rec in facets["by"]["HUN"] and rec in facets["by"]["ESP"]
     assert rec in facets["group"]["Eastern European"] and rec in facets["group"]["Western European and others"]
-    labels = json.loads(files["search/facets/labels.json"])
+    labels = json.loads(files["search/facets.json"])["labels"]
     assert labels["by"]["SWE"] == "Sweden" and labels["sur"] == {"KAZ": "Kazakhstan"}
     assert set(labels["by"]) == set(facets["by"])
 
@@ -150,11 +161,10 @@ def test_posting_scores_are_whooshs_own_scores(files, index):
     with index.searcher() as searcher:
         for word in ("torture", "journalists", "penalty", "hungary", "crpd", "kazakhstan", "women"):
             term = json.loads(files[f"search/words/{word[:2]}.json"])[word]
-            postings = json.loads(files[f"search/terms/{term[:2]}.json"])[term]
+            postings = IndexFiles(files).postings(term)
             one_term = wq.Or([wq.Term(field, term) for field in TEXT_FIELDS])
             whoosh = {hit.docnum: hit.score for hit in searcher.search(one_term, limit=None)}
-            assert [doc for doc, _ in postings] == sorted(whoosh)
-            assert {doc: score for doc, score in postings} == {doc: round(1000 * s) for doc, s in whoosh.items()}
+            assert postings == {doc: round(1000 * s) for doc, s in whoosh.items()}
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -172,10 +182,22 @@ def test_word_forms_match_through_the_stemmer(files, records):
 
 def test_a_quoted_phrase_matches_only_docs_with_the_phrase(files, records):
     _, hits = everything(files, '"death penalty"')
-    with_phrase = {n for n, r in enumerate(records) if " death penalty " in f" {normalize(r['x'])} "}
-    assert {hit.doc for hit in hits} == with_phrase
+    with_phrase = {n for n, r in enumerate(records) if re.search(r"\bdeath penalt(y|ies)\b", r["x"].lower())}
+    assert {hit.doc for hit in hits} == with_phrase and len(with_phrase) > 10
     assert search(files, "penalty death").total == len(hits)  # the words in any order …
     assert search(files, '"penalty death"').total == 0  # … but a phrase as written
+    # a stop word inside a phrase stands for any one word
+    _, hits = everything(files, '"abolish the death penalty"')
+    assert hits and all(re.search(r"abolish\w* \w+ death penalty", h.record["x"].lower()) for h in hits)
+    assert search(files, '"abolish death penalty"').total == 0
+    # a phrase's words reach across punctuation, as the tokenizer splits them
+    _, hits = everything(files, '"ill-treatment"')
+    assert hits and all("ill-treatment" in h.record["x"].lower() for h in hits)
+
+
+def test_a_recommendation_is_found_by_its_id(files):
+    result = search(files, "125.42")
+    assert result.total == 1 and result.hits[0].record["i"] == "125.42"
 
 
 def test_a_minus_word_excludes(files):
@@ -239,6 +261,7 @@ def test_a_query_reads_only_its_shards(files, tmp_path):
     result = search(files, "torture")
     assert result.files_read[0] == "search/meta.json"
     assert "search/words/to.json" in result.files_read and "search/terms/to.json" in result.files_read
+    assert not any(p.startswith("search/places/") for p in result.files_read)  # no phrase
     assert not any(p.startswith("search/words/") and p != "search/words/to.json" for p in result.files_read)
     for path, data in files.items():  # the same from a built output folder
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
