@@ -14,12 +14,12 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import exports
+from . import exports, search
 from .enrich import build_archive
 from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Report
-from .pages import ALL_REPORTS, Page, site_pages
+from .pages import ALL_REPORTS, VALUE, Page, site_pages
 from .progress import Progress
 from .parse import parse_file
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
@@ -104,6 +104,8 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
             digest.update("".join(f"{s}={h};" for s, h in sorted(hashes.items())).encode())
         elif source.startswith("file:"):
             digest.update(content_hash(Path(source[5:]).read_bytes()).encode())
+        elif source.startswith(VALUE):
+            digest.update(f"{source};".encode())
         else:
             digest.update(f"{source}={hashes[source]};".encode())
     return digest.hexdigest()
@@ -118,7 +120,13 @@ def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATE
     assets = fingerprint_assets(templates / "static")
     urls = Urls(site["base_url"], asset_names(assets))
     archive = build_archive(reports)
-    pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls))
+    with progress.stage("Indexing for search", 1) as advance:
+        index = search.build_index(archive, urls)
+        scores = search.field_scores(index)
+        search_files = search.export_search_index(archive, urls, index, scores)
+        related = search.related_recommendations(archive, urls=urls, index=index, scores=scores)
+        advance()
+    pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
     hashes = hashes or {r.source: r.source for r in reports}
     # Everything every page is made from: the code, the templates, the site's settings.
     common = fingerprint_files([PACKAGE, templates, content / "site.yaml"])
@@ -152,6 +160,7 @@ def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATE
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
     files["_redirects"] = exports.redirects(archive, urls)
+    files.update(search_files)
     return files, len(pages), manifest
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from .progress import for_terminal
 from .contract import report_to_json
 from .model import Report
 from .parse import parse_file
+from .search_query import FACETS
+from .search_cli import FACET_HELP, format_search_result, run_search, search_result_to_json
 
 DEFAULT_REPORT = Path("content/reports/A-HRC-28-10.txt")
 
@@ -69,6 +72,16 @@ def _check_command(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _search_command(args: argparse.Namespace) -> int:
+    facets = {name: getattr(args, name) for name in FACETS if getattr(args, name)}
+    result = run_search(args.output, args.query, facets, args.page)
+    if args.json:
+        print(json.dumps(search_result_to_json(result), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(format_search_result(result, facets))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="site-builder",
@@ -99,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     add.add_argument("--dry-run", action="store_true", help="show what would be done, change nothing")
     add.set_defaults(run=_add_command)
+
+    search_cmd = commands.add_parser("search", help="search the built site's index, as its search page does")
+    search_cmd.add_argument("query", help='words; "a phrase" in quotes; -word to exclude')
+    search_cmd.add_argument("--output", type=Path, default=Path("output"), help="the built site (default: output)")
+    for name, what in FACET_HELP.items():
+        search_cmd.add_argument(f"--{name}", metavar="VALUE", help=what)
+    search_cmd.add_argument("--page", type=int, default=1, help="page of 10 results (default: 1)")
+    search_cmd.add_argument("--json", action="store_true", help="print the results as JSON")
+    search_cmd.set_defaults(run=_search_command)
 
     serve = commands.add_parser("serve", help="build, serve output/ with live reload, rebuild on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")

@@ -34,6 +34,7 @@ class Page:
 
 
 ALL_REPORTS = "*"
+VALUE = "value:"  # an input that is a value the page shows, not a file
 
 
 def long_date(iso: str | None) -> str:
@@ -144,8 +145,13 @@ def _review_recommendations(report: Report, urls: Urls) -> Page:
     )
 
 
+# (review URL, recommendation id) → the related recommendations, as the same keys
+Related = dict[tuple[str, str], list[tuple[str, str]]]
+
+
 def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
-                    by_state: dict[State, list[Recommendation]], lead_ins: dict[int, str]) -> Page:
+                    by_state: dict[State, list[Recommendation]], lead_ins: dict[int, str],
+                    related: list[tuple[Report, Recommendation]]) -> Page:
     title = review_title(report)
     recs = report.recommendations
     recommenders = set(rec.recommended_by)
@@ -161,12 +167,15 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
          "statements": statements, "others": others,
          "previous": recs[index - 1] if index > 0 else None,
          "next": recs[index + 1] if index + 1 < len(recs) else None,
-         "citation": citation(report, rec)},
+         "citation": citation(report, rec), "related": related},
         breadcrumbs=(("Archive", urls.home()), (report.review.state_under_review.name,
                                                  urls.state(report.review.state_under_review)),
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
-        inputs=(report.source,),
+        # the related list comes from the whole archive: the page changes when the list does,
+        # or when a report it shows changes — not whenever any report is added
+        inputs=(report.source, *sorted({other.source for other, _ in related} - {report.source}),
+                VALUE + "|".join(urls.recommendation(other, other_rec) for other, other_rec in related)),
     )
 
 
@@ -261,16 +270,34 @@ def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
     return pages
 
 
-def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page]) -> list[Page]:
+def _search(archive: Archive, urls: Urls) -> Page:
+    groups = sorted({profile.state.group for profile in archive.profiles})
+    return Page(
+        urls.search(), "search.html", "Search",
+        "Search every recommendation, paragraph, review and state in the archive; narrow by position, "
+        "recommending state, state under review, regional group and cycle.",
+        {"reviews": archive.reports, "groups": groups},
+        breadcrumbs=(("Archive", urls.home()), ("Search", urls.search())),
+        inputs=(ALL_REPORTS,),
+    )
+
+
+def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
+               related: Related | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
-             *_all_recommendations(archive, urls)]
+             *_all_recommendations(archive, urls), _search(archive, urls)]
+    related = related or {}
+    by_key = {(urls.review(report), rec.id): (report, rec)
+              for report in archive.reports for rec in report.recommendations}
     for report in archive.reports:
         pages.append(_review(report, urls))
         pages.append(_review_recommendations(report, urls))
         by_state = _recommendations_by_state(report)
         lead_ins = _lead_ins(report)  # once per report, not once per recommendation
-        pages += [_recommendation(report, rec, i, urls, by_state, lead_ins)
+        review = urls.review(report)
+        pages += [_recommendation(report, rec, i, urls, by_state, lead_ins,
+                                  [by_key[key] for key in related.get((review, rec.id), ())])
                   for i, rec in enumerate(report.recommendations)]
     pages += [_state(profile, urls) for profile in archive.profiles]
     pages += prose

@@ -7,7 +7,7 @@ test pins the full list for the seed. Templates get an instance as `urls` and ne
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from .model import Recommendation, Report, State
 
@@ -50,6 +50,14 @@ class Urls:
 
     def state(self, state: State) -> str:
         return f"/states/{state.slug}/"
+
+    def search(self, query: str = "") -> str:
+        """The search page; with a query, the shareable URL of its results."""
+        return f"/search/?q={quote_plus(query)}" if query else "/search/"
+
+    def search_index(self) -> str:
+        """The folder of the static search index's files (search_query.py lists them)."""
+        return "/search/"
 
     def page(self, name: str) -> str:
         return f"/{name}/"

@@ -70,7 +70,7 @@ def test_build_then_check_reports_a_clean_site(tmp_path):
     output = tmp_path / "site"
     built = run("build", "--output", str(output))
     assert built.returncode == 0, built.stderr
-    assert "Built 279 pages" in built.stdout
+    assert "Built 280 pages" in built.stdout
     checked = run("check", "--output", str(output), "--no-html")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "OK: no broken links" in checked.stdout
@@ -83,3 +83,38 @@ def test_check_fails_and_names_the_page_with_a_broken_link(tmp_path):
     checked = run("check", "--output", str(output), "--no-html")
     assert checked.returncode == 1
     assert "broken link" in checked.stdout and "/states/hungary/" in checked.stdout
+
+
+# --- search -------------------------------------------------------------------------------------
+
+def test_search_prints_ranked_results_from_the_built_index(seed_site):
+    result = run("search", "death penalty", "--output", str(seed_site), "--position", "noted")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "3 result(s) for “death penalty”, position=noted; 1–3 shown"
+    assert "/reviews/kazakhstan/cycle-2/126.26/" in result.stdout and " — noted — by France" in result.stdout
+
+
+def test_search_json_is_what_the_search_engine_returns(seed_site):
+    from site_builder.search_query import search
+    result = run("search", "journalist", "--output", str(seed_site), "--json")
+    data = json.loads(result.stdout)
+    expected = search(seed_site, "journalist")
+    assert [hit["url"] for hit in data["hits"]] == [hit.record["u"] for hit in expected.hits]
+    assert data["total"] == expected.total and data["pages"] == expected.pages
+    assert data["hits"][0]["kind"] == "recommendation" and "journalists" in data["hits"][0]["text"]
+    second = json.loads(run("search", "torture", "--output", str(seed_site), "--json", "--page", "2").stdout)
+    assert second["total"] > 10 and second["page"] == 2
+    assert [hit["url"] for hit in second["hits"]] == [hit.record["u"] for hit in search(seed_site, "torture", page=2).hits]
+
+
+def test_search_suggests_a_spelling_and_says_when_nothing_is_found(seed_site):
+    result = run("search", "jurnalists", "--output", str(seed_site))
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["Did you mean: jurnalists → journalists", "No results for “jurnalists”."]
+
+
+def test_search_without_a_built_site_says_what_to_do(tmp_path):
+    result = run("search", "torture", "--output", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"site-builder: {tmp_path}/search/meta.json: no search index here; run `site-builder build` first"

@@ -52,3 +52,16 @@ def test_no_page_is_over_200_kb(corpus_site):
     output, _ = corpus_site
     big = [(p, p.stat().st_size) for p in output.rglob("*.html") if p.stat().st_size > 200_000]
     assert not big
+
+
+def test_a_recommendation_page_lists_the_same_ask_in_other_reviews(corpus_site):
+    import re
+    output, _ = corpus_site
+    page = read(output, "/reviews/kazakhstan/cycle-2/125.42/")  # "Abolish the death penalty (Sweden)"
+    section = page.split('<h2 id="related">', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r'<li><a class="rec-id" href="(/reviews/([^/]+)/cycle-\d+/[^/]+/)">[^<]+</a> ([^<]*)<', section)
+    assert len(items) == 5
+    assert len({slug for _, slug, _ in items} - {"kazakhstan"}) >= 3  # across reviews
+    for url, _, text in items:
+        assert "death penalty" in text.lower(), text
+        assert (output / url.strip("/") / "index.html").is_file()

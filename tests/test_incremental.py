@@ -42,8 +42,9 @@ def test_adding_a_report_remakes_only_the_pages_it_touches(content, tmp_path, co
     shutil.copy(corpus / "reports" / "tonga2008.txt", content / "reports" / "tonga2008.txt")
     result = build(content, output)
     remade_pages = result.rendered - (result.files - result.pages)
-    seed_pages = 194 + 2  # Kazakhstan's review, its table and its recommendations stay
-    assert remade_pages < result.pages - seed_pages
+    # Kazakhstan's review and its table stay, and so do most of its 194 recommendation pages:
+    # one is remade only when its "same ask elsewhere" list now names a Tongan recommendation
+    assert remade_pages < result.pages - 100
     assert (output / "reviews" / "tonga" / "cycle-1" / "index.html").exists()
     same_as_clean(content, output, tmp_path)
 

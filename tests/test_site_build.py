@@ -109,3 +109,10 @@ def test_a_second_build_of_the_same_output_refuses_while_the_first_runs(tmp_path
             build(content, output)
     assert snapshot(output) == before
     build(content, output)  # and once it is done, building works again
+
+
+def test_a_recommendation_page_lists_related_recommendations(seed_site):
+    page = (seed_site / "reviews/kazakhstan/cycle-2/125.8/index.html").read_text(encoding="utf-8")  # Ratify CRPD
+    section = page.split('<h2 id="related">', 1)[1].split("</section>", 1)[0]
+    assert section.count('<li><a class="rec-id"') == 5 and 'href="/reviews/kazakhstan/cycle-2/125.8/"' not in section
+    assert section.count("Persons with Disabilities") + section.count("CRPD") >= 5
