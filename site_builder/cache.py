@@ -27,8 +27,10 @@ PARSER_CODE = ("model.py", "read.py", "states.py", "states.yaml", "parse")
 def fingerprint_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path]
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            files = [path] if path.is_file() else []  # an optional file (site.yaml) may be absent
         for file in files:
             digest.update(str(file.relative_to(PACKAGE.parent)).encode() if file.is_relative_to(PACKAGE.parent)
                           else file.name.encode())

@@ -116,3 +116,11 @@ def test_a_recommendation_page_lists_related_recommendations(seed_site):
     section = page.split('<h2 id="related">', 1)[1].split("</section>", 1)[0]
     assert section.count('<li><a class="rec-id"') == 5 and 'href="/reviews/kazakhstan/cycle-2/125.8/"' not in section
     assert section.count("Persons with Disabilities") + section.count("CRPD") >= 5
+
+
+def test_content_without_site_settings_builds_with_the_defaults(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "site.yaml").unlink()
+    build(content, tmp_path / "output")
+    build(content, tmp_path / "output")  # and again, incrementally
+    assert 'href="https://example.org/"' in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
