@@ -111,23 +111,39 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
     return digest.hexdigest()
 
 
+def _search_stage(archive, urls: Urls, hashes: dict[str, str], cache: BuildCache | None,
+                  progress: Progress) -> tuple[dict[str, bytes], dict]:
+    """The static search index and each recommendation's related ones, from one Whoosh index;
+    taken from the last build when neither the reports nor the code changed (a template or prose
+    edit does not re-index)."""
+    key = hashlib.sha256((fingerprint_files([PACKAGE]) + "".join(
+        f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
+    with progress.stage("Indexing for search", 1) as advance:
+        made = cache.load_search(key) if cache else None
+        if made is None:
+            index = search.build_index(archive, urls)
+            scores = search.field_scores(index)
+            made = (search.export_search_index(archive, urls, index, scores),
+                    search.related_recommendations(archive, urls=urls, index=index, scores=scores))
+            if cache:
+                cache.store_search(key, made)
+        advance()
+    return made
+
+
 def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATES,
                 hashes: dict[str, str] | None = None, previous: Previous | None = None,
-                progress: Progress = Progress()) -> tuple[dict[str, bytes | Path], int, dict[str, str]]:
+                progress: Progress = Progress(), cache: BuildCache | None = None,
+                ) -> tuple[dict[str, bytes | Path], int, dict[str, str]]:
     """Every file of the site, by path relative to output/ (bytes, or an unchanged file of the
     previous build to reuse), the number of HTML pages, and the fingerprint of each page."""
     site = load_site_settings(content)
     assets = fingerprint_assets(templates / "static")
     urls = Urls(site["base_url"], asset_names(assets))
     archive = build_archive(reports)
-    with progress.stage("Indexing for search", 1) as advance:
-        index = search.build_index(archive, urls)
-        scores = search.field_scores(index)
-        search_files = search.export_search_index(archive, urls, index, scores)
-        related = search.related_recommendations(archive, urls=urls, index=index, scores=scores)
-        advance()
-    pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
     hashes = hashes or {r.source: r.source for r in reports}
+    search_files, related = _search_stage(archive, urls, hashes, cache, progress)
+    pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
     # Everything every page is made from: the code, the templates, the site's settings.
     common = fingerprint_files([PACKAGE, templates, content / "site.yaml"])
 
@@ -181,7 +197,7 @@ def _build(content: Path, output: Path, templates: Path, progress: Progress, inc
     previous = None
     if cache and is_published_by_us(output):
         previous = Previous(output.resolve(), cache.load_manifest())
-    files, page_count, manifest = render_site(reports, content, templates, hashes, previous, progress)
+    files, page_count, manifest = render_site(reports, content, templates, hashes, previous, progress, cache)
     with progress.stage("Writing files", len(files)):
         publish(files, output)
     if cache:

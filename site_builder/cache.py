@@ -16,6 +16,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .model import Report
 
@@ -84,6 +85,22 @@ class BuildCache:
     def store_manifest(self, manifest: dict[str, str]) -> None:
         text = json.dumps(manifest, sort_keys=True, indent=0)
         self._write_atomically(self._manifest_path(), text.encode("utf-8"))
+
+    # --- the search stage of the last build ------------------------------------------------------
+    def _search_path(self) -> Path:
+        return self.folder / "search.pickle"
+
+    def load_search(self, key: str) -> Any | None:
+        """What the search stage made last time, when it was made from the same inputs (`key`)."""
+        try:
+            with self._search_path().open("rb") as file:
+                stored_key, value = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
+        return value if stored_key == key else None
+
+    def store_search(self, key: str, value: Any) -> None:
+        self._write_atomically(self._search_path(), pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
 
     def _write_atomically(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
