@@ -1,0 +1,527 @@
+// The search page: the browser twin of site_builder/search_query.py, whose docstring defines the
+// index files (format v2) and the query semantics. The command line and this page must return the
+// same results, so the engine below follows that module function by function. It fetches only the
+// files a query needs and keeps them for the visit. Index data is shown with textContent only.
+(function () {
+  "use strict";
+
+  // --- The engine: search_query.py ---------------------------------------------------------------
+
+  // Python's \w on str: letters, every kind of number (Nd, Nl, No) and "_", but no combining marks,
+  // so no \p{M}. Compared over every code point: the same set, up to Python 3.11's Unicode 14.
+  const W = "[\\p{L}\\p{N}_]";
+  const WORD = new RegExp(`${W}+(?:\\.?${W}+)*`, "gu");
+  // What Python's str.split() splits on: JavaScript's \s without U+FEFF, with U+001C–U+001F, U+0085.
+  const SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+  const SHARD_CHARACTERS = /^[a-z0-9]+$/;
+  const FACETS = ["position", "by", "sur", "group", "cycle"];
+  const FORMAT_VERSION = 2;
+  const PAGE_SIZE = 10;
+  const MAX_SUGGESTION_DISTANCE = 2;
+
+  const wordsOf = (text) => text.match(WORD) || [];
+  // Index keys are words, and "constructor" is a word: never read one through the prototype.
+  const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
+
+  function shardName(text, prefix) {
+    const head = text.slice(0, prefix);
+    return SHARD_CHARACTERS.test(head) ? head : "_";
+  }
+
+  function levenshtein(a, b) {
+    a = Array.from(a); // code points, as Python counts
+    b = Array.from(b);
+    if (a.length < b.length) [a, b] = [b, a];
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    a.forEach((ca, i) => {
+      const current = [i + 1];
+      b.forEach((cb, j) => current.push(Math.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca !== cb))));
+      previous = current;
+    });
+    return previous[b.length];
+  }
+
+  // Python orders strings by code point; JavaScript's < by UTF-16 unit (they differ past U+FFFF).
+  function before(a, b) {
+    const x = Array.from(a), y = Array.from(b);
+    for (let i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) < y[i].codePointAt(0);
+    }
+    return x.length < y.length;
+  }
+
+  function parseQuery(query) {
+    const text = query.toLowerCase();
+    const words = [], phrases = [], rest = [];
+    let position = 0;
+    for (;;) {
+      const start = text.indexOf('"', position);
+      if (start < 0) { rest.push(text.slice(position)); break; }
+      rest.push(text.slice(position, start), " ");
+      const end = text.indexOf('"', start + 1);
+      const phrase = wordsOf(end < 0 ? text.slice(start + 1) : text.slice(start + 1, end));
+      if (phrase.length) phrases.push(phrase);
+      words.push(...phrase);
+      if (end < 0) break;
+      position = end + 1;
+    }
+    const excluded = [];
+    for (const chunk of rest.join("").split(SPACE)) {
+      if (chunk.startsWith("-")) excluded.push(...wordsOf(chunk.slice(1)));
+      else words.push(...wordsOf(chunk));
+    }
+    return { words, phrases, excluded };
+  }
+
+  const form = document.querySelector("form[data-index]");
+  const INDEX = form.getAttribute("data-index");
+  const files = new Map(); // path → promise of its JSON
+  const loaded = new Map(); // path → JSON once arrived: highlighting reads it without fetching
+  let meta = null;
+
+  // A missing terms or places shard is an empty one (search_query.py checks the file exists).
+  function fetchJSON(path, optional) {
+    if (!files.has(path)) {
+      const promise = fetch(INDEX + path).then((response) => {
+        if (optional && response.status === 404) return {};
+        if (!response.ok) throw new Error(`${INDEX}${path} answered HTTP ${response.status}`);
+        return response.json();
+      }).then((data) => { loaded.set(path, data); return data; });
+      promise.catch(() => files.delete(path)); // fetch it again next time
+      files.set(path, promise);
+    }
+    return files.get(path);
+  }
+
+  const wordShard = (shard) =>
+    (meta.words.includes(shard) ? fetchJSON(`words/${shard}.json`) : Promise.resolve({}));
+  const termShard = (folder, term) => fetchJSON(`${folder}/${shardName(term, meta.prefix)}.json`, true);
+
+  async function postings(term) {
+    const flat = own(await termShard("terms", term), term) || [];
+    const found = new Map();
+    for (let i = 0, doc = 0; i < flat.length; i += 2) {
+      doc += flat[i];
+      found.set(doc, flat[i + 1]);
+    }
+    return found;
+  }
+
+  const decodedFacets = new Map(); // facet → Map(value → Set of docs)
+  async function facet(name) {
+    if (!decodedFacets.has(name)) {
+      const values = own((await fetchJSON("facets.json")).values, name) || {};
+      const decoded = new Map();
+      for (const [value, runs] of Object.entries(values)) {
+        const docs = new Set();
+        for (let i = 0, end = 0; i < runs.length; i += 2) {
+          const start = end + runs[i];
+          end = start + runs[i + 1];
+          for (let doc = start; doc < end; doc++) docs.add(doc);
+        }
+        decoded.set(value, docs);
+      }
+      decodedFacets.set(name, decoded);
+    }
+    return decodedFacets.get(name);
+  }
+
+  async function record(doc) {
+    return (await fetchJSON(`docs/${Math.floor(doc / meta.chunk)}.json`))[doc % meta.chunk];
+  }
+
+  async function suggest(word) {
+    const home = shardName(word, meta.prefix);
+    let found = closest(word, [await wordShard(home)]);
+    if (found === null) {
+      const first = String.fromCodePoint(word.codePointAt(0));
+      const neighbours = meta.words.filter((s) => s !== home && s.slice(0, 1) === first && s !== "_").sort();
+      found = closest(word, await Promise.all(neighbours.map(wordShard)));
+    }
+    return found;
+  }
+
+  function closest(word, maps) {
+    const length = Array.from(word).length;
+    let best = null; // [distance, word]
+    for (const words of maps) {
+      for (const [candidate, term] of Object.entries(words)) {
+        if (!term || Math.abs(Array.from(candidate).length - length) > MAX_SUGGESTION_DISTANCE) continue;
+        const distance = levenshtein(word, candidate);
+        if (distance <= MAX_SUGGESTION_DISTANCE && (best === null || distance < best[0] ||
+            (distance === best[0] && before(candidate, best[1])))) best = [distance, candidate];
+      }
+    }
+    return best && best[1];
+  }
+
+  async function facetDocs(chosen) {
+    let keep = null;
+    for (const [name, value] of chosen) {
+      const docs = (await facet(name)).get(value) || new Set();
+      keep = keep === null ? new Set(docs) : new Set([...keep].filter((doc) => docs.has(doc)));
+    }
+    return keep || new Set();
+  }
+
+  // The candidates whose text has the phrase's terms at consecutive places ("" is any word).
+  async function withPhrase(scores, terms) {
+    const offsets = terms.map((term, offset) => [offset, term]).filter(([, term]) => term);
+    if (!offsets.length) return scores;
+    const places = new Map(await Promise.all(offsets.map(async ([, term]) =>
+      [term, own(await termShard("places", term), term) || {}])));
+    const [firstOffset, firstTerm] = offsets[0];
+    const kept = new Map();
+    for (const [doc, score] of scores) {
+      let starts = (own(places.get(firstTerm), doc) || []).map((place) => place - firstOffset);
+      for (const [offset, term] of offsets.slice(1)) {
+        const at = new Set(own(places.get(term), doc) || []);
+        starts = starts.filter((start) => at.has(start + offset));
+      }
+      if (starts.length) kept.set(doc, score);
+    }
+    return kept;
+  }
+
+  async function search(query, facets, page) {
+    meta = await fetchJSON("meta.json");
+    if (meta.version !== FORMAT_VERSION) throw new Error(`the index is format ${meta.version}, not ${FORMAT_VERSION}`);
+    const parsed = parseQuery(query);
+    const chosen = FACETS.filter((name) => facets[name]).map((name) => [name, facets[name]]);
+    // All the words shards at once (one round trip), then each word is a plain lookup.
+    const shards = new Map();
+    await Promise.all([...parsed.words, ...parsed.excluded].map(async (word) => {
+      const shard = shardName(word, meta.prefix);
+      shards.set(shard, await wordShard(shard));
+    }));
+    const termOf = (word) => own(shards.get(shardName(word, meta.prefix)), word);
+
+    const suggestions = new Map(), terms = [], excluded = [];
+    let missing = false;
+    for (const word of parsed.words) {
+      const term = termOf(word);
+      if (term === undefined) {
+        missing = true;
+        const suggestion = suggestions.has(word) ? null : await suggest(word);
+        if (suggestion !== null) suggestions.set(word, suggestion);
+      } else if (term && !terms.includes(term)) terms.push(term);
+    }
+    for (const word of parsed.excluded) {
+      const term = termOf(word);
+      if (term && !excluded.includes(term)) excluded.push(term);
+    }
+
+    let scores = new Map(); // candidate doc → score
+    if (missing) {
+      // a required word matches nothing: no candidates
+    } else if (terms.length) {
+      // Fetched together for speed; the twin stops early once the intersection is empty.
+      const lists = await Promise.all(terms.map(postings));
+      scores = lists[0];
+      for (const list of lists.slice(1)) {
+        scores = new Map([...scores].filter(([doc]) => list.has(doc)).map(([doc, score]) => [doc, score + list.get(doc)]));
+      }
+    } else if (chosen.length) {
+      scores = new Map([...await facetDocs(chosen)].map((doc) => [doc, 0]));
+    }
+    if (scores.size) {
+      for (const list of await Promise.all(excluded.map(postings))) list.forEach((_, doc) => scores.delete(doc));
+    }
+    if (scores.size && chosen.length) {
+      const keep = await facetDocs(chosen);
+      scores = new Map([...scores].filter(([doc]) => keep.has(doc)));
+    }
+    const phrases = parsed.phrases.map((phrase) => phrase.map(termOf));
+    for (const phrase of phrases) {
+      if (!scores.size) break;
+      scores = await withPhrase(scores, phrase);
+    }
+    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+
+    const counts = Object.fromEntries(FACETS.map((name) => [name, new Map()]));
+    for (const name of FACETS) {
+      if (!ranked.length) break; // facets.json is not needed
+      for (const [value, docs] of await facet(name)) {
+        let count = 0;
+        docs.forEach((doc) => { if (scores.has(doc)) count++; });
+        if (count) counts[name].set(value, count);
+      }
+    }
+    page = Math.max(1, page);
+    const shown = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    const hits = await Promise.all(shown.map(async ([doc, score]) => ({ doc, score, record: await record(doc) })));
+    return { query, total: ranked.length, page, pages: Math.ceil(ranked.length / PAGE_SIZE), hits,
+             suggestions, facets: counts, terms, phrases, parsed, missing, chosen };
+  }
+
+  // --- The page -------------------------------------------------------------------------------------
+
+  const input = form.querySelector("input[name=q]");
+  const selects = Array.from(form.querySelectorAll("select[data-facet]"));
+  const filters = form.querySelector(".search-filters");
+  const clear = form.querySelector(".search-clear");
+  const status = document.querySelector(".search-status");
+  const help = document.querySelector(".search-help");
+  const section = document.querySelector(".search-results");
+  const list = section.querySelector(".results");
+  const pager = section.querySelector(".search-pager");
+  const heading = document.getElementById("results-heading");
+  const PAGE = form.getAttribute("action");
+  const TITLE = document.title;
+  const SNIPPET = 300; // characters of a paragraph shown around its first match
+  const number = new Intl.NumberFormat("en");
+
+  let state = {}; // what the URL says: q, the facets, page
+  let generation = 0; // the latest search; an older one finishing late is not shown
+  let typing = 0; // the pending search of the words being typed
+  let editing = false; // typing has already added its history entry
+
+  function stateOf(search) {
+    const params = new URLSearchParams(search);
+    const page = parseInt(params.get("page"), 10);
+    const found = { q: params.get("q") || "", page: page >= 1 ? page : 1 };
+    FACETS.forEach((name) => { found[name] = params.get(name) || ""; });
+    return found;
+  }
+
+  function urlOf(s) {
+    const params = new URLSearchParams();
+    for (const name of ["q", ...FACETS]) if (s[name]) params.set(name, s[name]);
+    if (s.page > 1) params.set("page", String(s.page));
+    const query = params.toString();
+    return query ? `${PAGE}?${query}` : PAGE;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text, rel) {
+    const a = element("a", null, text);
+    a.href = href;
+    if (rel) a.rel = rel;
+    return a;
+  }
+
+  const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+  const plural = (n, word) => `${number.format(n)} ${word}${n === 1 ? "" : "s"}`;
+
+  // how: "push" for a new search the reader may come back to, "replace" while typing, null to
+  // follow the URL (on load, back and forward).
+  function go(next, how) {
+    state = next;
+    editing = false;
+    input.value = state.q;
+    selects.forEach((select) => { select.value = state[select.dataset.facet]; });
+    const url = urlOf(state);
+    if (how === "push" && url !== location.pathname + location.search) history.pushState(null, "", url);
+    else if (how) history.replaceState(null, "", url);
+    return run();
+  }
+
+  async function run() {
+    const mine = ++generation;
+    const chosen = FACETS.filter((name) => state[name]);
+    const parsed = parseQuery(state.q);
+    document.title = state.q.trim() ? `${state.q.trim()} — ${TITLE}` : TITLE;
+    if (!parsed.words.length && !parsed.excluded.length && !chosen.length) return showHelp();
+    help.hidden = true;
+    section.setAttribute("aria-busy", "true");
+    try {
+      const result = await search(state.q, state, state.page);
+      const labels = result.total || chosen.length ? (await fetchJSON("facets.json")).labels : null;
+      if (mine !== generation) return;
+      showStatus(result);
+      showFilters(result, labels);
+      showHits(result);
+    } catch (error) {
+      if (mine !== generation) return;
+      status.textContent = `Search is not available right now: ${error.message}. Please try again later.`;
+      section.hidden = filters.hidden = true;
+    } finally {
+      if (mine === generation) section.removeAttribute("aria-busy");
+    }
+  }
+
+  function showHelp() {
+    status.textContent = "";
+    help.hidden = false;
+    section.hidden = filters.hidden = true;
+  }
+
+  // The query as typed, each misspelt word replaced by its suggestion.
+  const suggested = (query, suggestions) =>
+    query.replace(WORD, (word) => suggestions.get(word.toLowerCase()) || word);
+
+  function showStatus(result) {
+    const q = state.q.trim();
+    const what = (q ? ` for “${q}”` : "") + (result.chosen.length ? ` with ${plural(result.chosen.length, "filter")}` : "");
+    if (result.total) {
+      status.textContent = `${plural(result.total, "result")}${what}.`;
+      return;
+    }
+    status.replaceChildren(`No results${what}.`);
+    if (result.suggestions.size) {
+      const better = suggested(q, result.suggestions);
+      status.append(" Did you mean “", link(urlOf({ ...state, q: better, page: 1 }), better), "”?");
+    } else if (!result.parsed.words.length && result.parsed.excluded.length) {
+      status.append(" A minus sign only excludes: add a word to search for.");
+    } else if (!result.missing && !result.terms.length && !result.chosen.length) {
+      status.append(" Its words are too common to search for: add a more specific one.");
+    }
+    if (result.chosen.length) status.append(" Try clearing the filters.");
+  }
+
+  function facetLabel(name, value, labels) {
+    if (name === "by" || name === "sur") return own(labels[name], value) || value;
+    return name === "position" ? capitalise(value) : name === "cycle" ? `Cycle ${value}` : value;
+  }
+
+  // Each facet's values with their counts over all the results; the chosen one stays, even at 0.
+  function showFilters(result, labels) {
+    filters.hidden = labels === null;
+    if (labels === null) return;
+    for (const select of selects) {
+      const name = select.dataset.facet;
+      const counts = new Map(result.facets[name]);
+      if (state[name] && !counts.has(state[name])) counts.set(state[name], 0);
+      const values = [...counts].map(([value, count]) => ({ value, count, label: facetLabel(name, value, labels) }))
+        .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, "en"));
+      const options = values.map(({ value, count, label }) => new Option(`${label} (${number.format(count)})`, value));
+      select.replaceChildren(new Option("Any", ""), ...options);
+      select.value = state[name];
+    }
+    clear.hidden = !result.chosen.length;
+  }
+
+  function showHits(result) {
+    section.hidden = result.total === 0;
+    list.start = (result.page - 1) * PAGE_SIZE + 1;
+    list.replaceChildren(...result.hits.map((hit) => resultItem(hit.record, result)));
+    pager.replaceChildren();
+    pager.hidden = result.pages < 2 && result.page <= result.pages;
+    const first = (result.page - 1) * PAGE_SIZE + 1;
+    if (result.page > 1) {
+      pager.append(link(urlOf({ ...state, page: Math.min(result.page - 1, result.pages) }), "Previous page", "prev"));
+    }
+    pager.append(element("span", "search-range", result.hits.length
+      ? `${number.format(first)}–${number.format(first + result.hits.length - 1)} of ${number.format(result.total)}`
+      : `Page ${result.page} is past the last page, ${result.pages}`));
+    if (result.page < result.pages) pager.append(link(urlOf({ ...state, page: result.page + 1 }), "Next page", "next"));
+  }
+
+  const TITLES = { recommendation: (r) => `Recommendation ${r.t}`, review: (r) => `Review of ${r.t}` };
+
+  function resultItem(record, result) {
+    const item = element("li", `result result-${record.k}`);
+    const title = element("h3");
+    title.append(link(record.u, (TITLES[record.k] || ((r) => r.t))(record)));
+    item.append(title);
+    if (record.k === "recommendation") {
+      item.append(marked(element("p", "result-text"), record.x, result, false));
+      const about = element("p", "result-meta");
+      if (record.p) about.append(element("span", `position position-${record.p}`, capitalise(record.p)), " ");
+      about.append(record.b.length ? `Recommended by ${record.b.join(", ")}` : "Recommending state not given");
+      item.append(about);
+    } else if (record.k === "paragraph") {
+      item.append(marked(element("p", "result-text"), record.x, result, true));
+    } else {
+      item.append(element("p", "result-meta", record.x));
+    }
+    return item;
+  }
+
+  // The term of a word of shown text, through its words shard only if that is already loaded:
+  // highlighting fetches nothing, and a word whose shard was not needed stays unmarked.
+  function loadedTerm(word) {
+    const words = loaded.get(`words/${shardName(word, meta.prefix)}.json`);
+    return words ? own(words, word) : undefined;
+  }
+
+  // The spans of `text` to mark: words with a query term, and whole phrases (common words included).
+  function highlights(text, result) {
+    const tokens = Array.from(text.matchAll(WORD), (m) =>
+      ({ start: m.index, end: m.index + m[0].length, term: loadedTerm(m[0].toLowerCase()) }));
+    const spans = [];
+    tokens.forEach((token, i) => {
+      if (result.terms.includes(token.term)) spans.push([token.start, token.end]);
+      for (const phrase of result.phrases) {
+        const last = tokens[i + phrase.length - 1];
+        if (last && phrase.some(Boolean) && phrase.every((term, k) => term === "" || tokens[i + k].term === term)) {
+          spans.push([token.start, last.end]);
+        }
+      }
+    });
+    spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const merged = [];
+    for (const span of spans) {
+      const top = merged[merged.length - 1];
+      if (top && span[0] <= top[1]) top[1] = Math.max(top[1], span[1]);
+      else merged.push(span.slice());
+    }
+    return merged;
+  }
+
+  // `text` into `parent` with its matches in <mark>; as a snippet, ~300 characters around the first.
+  function marked(parent, text, result, snippet) {
+    const spans = highlights(text, result);
+    let from = 0, to = text.length;
+    if (snippet && text.length > SNIPPET) {
+      const first = spans.length ? spans[0][0] : 0;
+      from = Math.max(0, Math.min(first - 80, text.length - SNIPPET));
+      if (from > 0) from = text.indexOf(" ", from) + 1 || from; // start on a whole word
+      to = Math.min(text.length, from + SNIPPET);
+      if (to < text.length && text.lastIndexOf(" ", to) > from) to = text.lastIndexOf(" ", to);
+    }
+    if (from > 0) parent.append("… ");
+    let at = from;
+    for (const [start, end] of spans) {
+      if (end <= at || start >= to) continue;
+      const s = Math.max(start, at), e = Math.min(end, to);
+      parent.append(text.slice(at, s), element("mark", null, text.slice(s, e)));
+      at = e;
+    }
+    parent.append(text.slice(at, to));
+    if (to < text.length) parent.append(" …");
+    return parent;
+  }
+
+  // --- Events -----------------------------------------------------------------------------------
+
+  // Typing rewrites one history entry, not one per keystroke; its first change adds that entry,
+  // so Back returns to the search shown before typing began.
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      go({ ...state, q: input.value, page: 1 }, editing ? "replace" : "push");
+      editing = true;
+    }, 150);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(typing);
+    go({ ...state, q: input.value, page: 1 }, "push");
+  });
+  selects.forEach((select) => select.addEventListener("change", () =>
+    go({ ...state, [select.dataset.facet]: select.value, page: 1 }, "push")));
+  clear.addEventListener("click", () => {
+    const cleared = { ...state, page: 1 };
+    FACETS.forEach((name) => { cleared[name] = ""; });
+    input.focus(); // the button hides itself
+    go(cleared, "push");
+  });
+  // Links to other searches (suggestions, pages, examples) run here instead of reloading.
+  document.getElementById("main").addEventListener("click", (event) => {
+    const a = event.target.closest("a[href]");
+    if (!a || a.origin !== location.origin || a.pathname !== PAGE || event.button !== 0 ||
+        event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    const paging = pager.contains(a);
+    go(stateOf(a.search), "push").then(() => { if (paging) heading.focus(); });
+  });
+  window.addEventListener("popstate", () => go(stateOf(location.search), null));
+  go(stateOf(location.search), null);
+})();
