@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import scoring
@@ -24,11 +24,12 @@ from whoosh.filedb.filestore import RamStorage
 from .enrich import Archive
 from .model import Recommendation, Report
 from .pages import review_title
-from .search_query import FACETS, FORMAT_VERSION, WORD_PATTERN, normalize, shard_name, words_of
+from .search_query import FORMAT_VERSION, WORD_PATTERN, normalize, shard_name, words_of
 from .urls import Urls
 
 CHUNK = 10
 PREFIX = 2
+SHARD_BYTES = 16_000  # a terms or places shard larger than this is split by a further character
 
 # Field boosts. Whoosh multiplies a term's frequency by its field's boost at indexing time, and
 # BM25F saturates that weight, so a boost lifts a field without letting it swamp the others:
@@ -53,7 +54,6 @@ def analyzer():
 class SearchDoc:
     record: dict[str, Any]  # what the browser shows: {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
     fields: dict[str, str]  # what Whoosh indexes, by text field
-    facets: dict[str, list[str]] = field(default_factory=dict)  # recommendations only
     report: Report | None = None
     rec: Recommendation | None = None
 
@@ -97,11 +97,6 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
                 _record(urls.recommendation(report, rec), RECOMMENDATION, f"{rec.id} · {title}", rec.text,
                         rec.id, rec.position, by, under_review.name, review.cycle),
                 {"text": rec.text, "names": "\n".join([*by, under_review.name]), "title": rec.id},
-                {"position": [rec.position],
-                 "by": sorted({state.iso3 for state in rec.recommended_by}),
-                 "sur": [under_review.iso3],
-                 "group": sorted({state.group for state in rec.recommended_by}),
-                 "cycle": [str(review.cycle)] if review.cycle is not None else []},
                 report=report, rec=rec))
         lead_ins = {rec.paragraph for rec in report.recommendations}
         for para in report.paragraphs:
@@ -129,7 +124,8 @@ def build_index(archive: Archive, urls: Urls) -> SearchIndex:
                        for name, boost in FIELD_BOOSTS.items()})
     index = RamStorage().create_index(schema)
     docs = search_documents(archive, urls)
-    writer = index.writer()
+    # Whoosh's default 128 MB pool flushes and merges runs: 3.5× slower at 90k docs, and more memory
+    writer = index.writer(limitmb=1024)
     for doc in docs:
         writer.add_document(kind=doc.record["k"], **doc.fields)
     writer.commit()
@@ -271,10 +267,13 @@ def _gaps(numbers: list[int]) -> list[int]:
     return [b - a for a, b in zip([0, *numbers], numbers)]
 
 
-def _postings(scores: dict[int, float]) -> list[int]:
-    """doc → score as [gap, score, gap, score, …] by doc number; score = round(1000 × score)."""
+def _postings(scores: dict[int, float], by_ref: dict[int, int]) -> list[int]:
+    """doc → score as [gap, score, by, gap, score, by, …] by doc number; score = round(1000 ×
+    score), by = the doc's recommending states as one number (0 for a doc that is not a
+    recommendation)."""
     numbers = sorted(scores)
-    return [value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, round(1000 * scores[doc]))]
+    return [value for gap, doc in zip(_gaps(numbers), numbers)
+            for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0))]
 
 
 def _runs(numbers: list[int]) -> list[int]:
@@ -291,6 +290,56 @@ def _runs(numbers: list[int]) -> list[int]:
     return runs
 
 
+def _split_shards(by_key: dict[str, Any], limit: int) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Keys → shards of at most about `limit` bytes: a shard of the first two characters that
+    would be larger is split by the next character, and so on (a key no longer than its shard's
+    name stays in that shard). Returns the shards and the names of the shards that were split,
+    which a reader needs to find a key's shard (`search_query.shard_of`)."""
+    sizes = {key: len(key) + len(_dumps(value)) + 4 for key, value in by_key.items()}
+    shards: dict[str, dict[str, Any]] = {}
+    split: list[str] = []
+
+    def place(shard: str, keys: list[str]) -> None:
+        if sum(sizes[key] for key in keys) <= limit or len(keys) == 1 or shard == "_":
+            shards[shard] = {key: by_key[key] for key in keys}
+            return
+        split.append(shard)
+        deeper: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            if len(key) == len(shard):
+                shards.setdefault(shard, {})[key] = by_key[key]
+            else:
+                deeper[shard + shard_name(key[len(shard)], 1)].append(key)
+        for name, members in deeper.items():
+            place(name, members)
+
+    first: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key):
+        first[shard_name(key, PREFIX)].append(key)
+    for shard, keys in first.items():
+        place(shard, keys)
+    return shards, sorted(split)
+
+
+def _by_refs(docs: list[SearchDoc]) -> tuple[list[str], list[list[int]], dict[int, int]]:
+    """The recommending states of each recommendation as one number (see search_query.py):
+    the states (ISO codes, sorted), the sets of two or more, and doc → its number."""
+    states = sorted({state.iso3 for doc in docs if doc.rec for state in
+                     (*doc.rec.recommended_by, doc.report.review.state_under_review)})
+    place = {iso3: n for n, iso3 in enumerate(states)}
+    sets = sorted({tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
+                   for doc in docs if doc.rec and len({s.iso3 for s in doc.rec.recommended_by}) > 1})
+    set_number = {members: n for n, members in enumerate(sets)}
+    refs = {}
+    for number, doc in enumerate(docs):
+        if doc.rec is None:
+            continue
+        members = tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
+        refs[number] = 0 if not members else members[0] + 1 if len(members) == 1 \
+            else len(states) + 1 + set_number[members]
+    return states, [list(members) for members in sets], refs
+
+
 def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
                         scores: dict[str, dict[str, dict[int, float]]] | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
@@ -299,41 +348,73 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
     scores = scores or field_scores(index)
     docs = index.docs
     files: dict[str, bytes] = {}
+    states, state_sets, by_ref = _by_refs(docs)
 
-    def write_shards(folder: str, by_key: dict[str, Any]) -> list[str]:
-        shards: dict[str, dict[str, Any]] = defaultdict(dict)
-        for key, value in by_key.items():
-            shards[shard_name(key, PREFIX)][key] = value
+    def write(folder: str, by_key: dict[str, Any], limit: int | None = None) -> list[str]:
+        if limit is None:
+            shards: dict[str, dict[str, Any]] = defaultdict(dict)
+            for key, value in by_key.items():
+                shards[shard_name(key, PREFIX)][key] = value
+            split: list[str] = []
+        else:
+            shards, split = _split_shards(by_key, limit)
         for shard, mapping in shards.items():
             files[f"search/{folder}/{shard}.json"] = _dumps(mapping)
-        return sorted(shards)
+        return split if limit is not None else sorted(shards)
 
     mapping = word_map(docs)
-    word_shards = write_shards("words", mapping)
-    write_shards("terms", {term: _postings(postings) for term, postings in term_scores(scores).items()})
-    write_shards("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
-                            for term, by_doc in term_positions(docs, mapping).items()})
+    word_shards = write("words", mapping)
+    term_split = write("terms", {term: _postings(postings, by_ref) for term, postings in term_scores(scores).items()},
+                       SHARD_BYTES)
+    place_split = write("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
+                                   for term, by_doc in term_positions(docs, mapping).items()}, SHARD_BYTES)
 
     for start in range(0, len(docs), CHUNK):
         files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
 
-    facets: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in FACETS}
-    labels: dict[str, dict[str, str]] = {"by": {}, "sur": {}}
+    registry = {state.iso3: state for doc in docs if doc.rec
+                for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
+    groups = sorted({registry[iso3].group for iso3 in states})
+    state_number = {iso3: n for n, iso3 in enumerate(states)}
+    positions: dict[str, list[int]] = defaultdict(list)
+    reviews: list[list[int]] = []  # [gap, count, state under review, cycle] per review's recommendations
+    end = 0
+    by_state: dict[str, list[int]] = defaultdict(list)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    recs: list[int] = []
     for number, doc in enumerate(docs):
-        for name, values in doc.facets.items():
-            for value in values:
-                facets[name][value].append(number)
-        if doc.rec is not None:
-            for state in doc.rec.recommended_by:
-                labels["by"][state.iso3] = state.name
-            state = doc.report.review.state_under_review
-            labels["sur"][state.iso3] = state.name
-    files["search/facets.json"] = _dumps({"labels": labels,
-                                          "values": {name: {value: _runs(numbers) for value, numbers in values.items()}
-                                                     for name, values in facets.items()}})
+        if doc.rec is None:
+            continue
+        recs.append(number)
+        positions[doc.rec.position].append(number)
+        review = doc.report.review
+        row = [state_number[review.state_under_review.iso3], review.cycle or 0]
+        if reviews and number == end and reviews[-1][2:] == row:
+            reviews[-1][1] += 1
+        else:
+            reviews.append([number - end, 1, *row])
+        end = number + 1
+        for iso3 in sorted({s.iso3 for s in doc.rec.recommended_by}):
+            by_state[iso3].append(number)
+        for group in sorted({s.group for s in doc.rec.recommended_by}):
+            by_group[groups.index(group)].append(number)
+
+    def with_refs(numbers: list[int]) -> list[int]:
+        return [value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by_ref[doc])]
+
+    files["search/facets.json"] = _dumps({
+        "states": [[iso3, registry[iso3].name, groups.index(registry[iso3].group)] for iso3 in states],
+        "sets": state_sets, "groups": groups, "reviews": reviews,
+        "position": {value: _runs(numbers) for value, numbers in sorted(positions.items())}})
+    for iso3, numbers in by_state.items():
+        files[f"search/facets/by/{iso3}.json"] = _dumps(with_refs(numbers))
+    for group, numbers in by_group.items():
+        files[f"search/facets/group/{group}.json"] = _dumps(with_refs(numbers))
+    files["search/facets/all.json"] = _dumps(with_refs(recs))
 
     files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
-                                        "prefix": PREFIX, "words": word_shards})
+                                        "prefix": PREFIX, "words": word_shards,
+                                        "split": {"terms": term_split, "places": place_split}})
     return dict(sorted(files.items()))
 
 

@@ -53,6 +53,7 @@ term when they are [a-z0-9], else `_`):
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Mapping
@@ -66,7 +67,7 @@ WORD = re.compile(WORD_PATTERN)
 NON_WORD = re.compile(r"\W+")
 SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FACETS = ("position", "by", "sur", "group", "cycle")
 PAGE_SIZE = 10
 MAX_SUGGESTION_DISTANCE = 2
@@ -77,6 +78,16 @@ def shard_name(text: str, prefix: int = 2) -> str:
     else `_`."""
     head = text[:prefix]
     return head if SHARD_CHARACTERS.fullmatch(head) else "_"
+
+
+def shard_of(key: str, split: set[str] | frozenset[str], prefix: int = 2) -> str:
+    """The shard of a term in a folder whose large shards were split (meta.json "split"): its
+    first `prefix` characters' shard, then one more character for as long as that shard was
+    split and the term is longer (a character outside [a-z0-9] counts as `_`)."""
+    shard = shard_name(key, prefix)
+    while shard in split and len(key) > len(shard):
+        shard += shard_name(key[len(shard)], 1)
+    return shard
 
 
 def normalize(text: str) -> str:
@@ -159,6 +170,54 @@ class SearchResult:
     files_read: list[str] = field(default_factory=list)  # paths relative to output/, in order
 
 
+class Facets:
+    """facets.json, decoded: which facet values each recommendation has."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.states = [iso3 for iso3, _, _ in data["states"]]
+        self.names = {iso3: name for iso3, name, _ in data["states"]}
+        self.groups = data["groups"]
+        self.group_of = {iso3: self.groups[group] for iso3, _, group in data["states"]}
+        self.sets = [[self.states[n] for n in members] for members in data["sets"]]
+        self.position: dict[int, str] = {}
+        for value, runs in data["position"].items():
+            for start, end in _decode_runs(runs):
+                self.position.update(dict.fromkeys(range(start, end), value))
+        self.review_starts: list[int] = []
+        self.reviews: list[tuple[int, str, int]] = []  # (end, state under review, cycle)
+        for start, end in _decode_runs([n for gap, count, _, _ in data["reviews"] for n in (gap, count)]):
+            self.review_starts.append(start)
+        for start, (_, count, state, cycle) in zip(self.review_starts, data["reviews"]):
+            self.reviews.append((start + count, self.states[state], cycle))
+
+    def by(self, ref: int) -> list[str]:
+        if ref == 0:
+            return []
+        if ref <= len(self.states):
+            return [self.states[ref - 1]]
+        return self.sets[ref - len(self.states) - 1]
+
+    def values(self, doc: int, ref: int) -> dict[str, list[str]] | None:
+        """facet → the doc's values, or None for a doc that is not a recommendation."""
+        position = self.position.get(doc)
+        if position is None:
+            return None
+        end, state, cycle = self.reviews[bisect.bisect_right(self.review_starts, doc) - 1]
+        by = self.by(ref)
+        return {"position": [position], "by": by, "sur": [state] if doc < end else [],
+                "group": sorted({self.group_of[iso3] for iso3 in by}), "cycle": [str(cycle)] if cycle else []}
+
+
+def _decode_runs(runs: list[int]) -> list[tuple[int, int]]:
+    """[gap, length, gap, length, …] → [(start, end), …]."""
+    found, end = [], 0
+    for i in range(0, len(runs), 2):
+        start = end + runs[i]
+        end = start + runs[i + 1]
+        found.append((start, end))
+    return found
+
+
 class IndexFiles:
     """The exported files, read on demand (each at most once), remembering which were read."""
 
@@ -170,6 +229,9 @@ class IndexFiles:
         if self.meta.get("version") != FORMAT_VERSION:
             raise ValueError(f"search index format {self.meta.get('version')!r} is not {FORMAT_VERSION}")
         self.word_shards = set(self.meta.get("words", ()))
+        self.split = {folder: set(names) for folder, names in self.meta.get("split", {}).items()}
+        self.by_ref: dict[int, int] = {}  # doc → its recommending states, from the files read
+        self._facets: Facets | None = None
 
     def json(self, path: str) -> Any:
         if path not in self._cache:
@@ -185,34 +247,48 @@ class IndexFiles:
         return self.json(f"search/words/{shard}.json") if shard in self.word_shards else {}
 
     def _shard(self, folder: str, term: str) -> dict[str, Any]:
-        path = f"search/{folder}/{shard_name(term, self.meta['prefix'])}.json"
-        if isinstance(self._files, Path):
-            exists = (self._files / path).is_file()
-        else:
-            exists = path in self._files
-        return self.json(path) if exists else {}
+        path = f"search/{folder}/{shard_of(term, self.split[folder], self.meta['prefix'])}.json"
+        return self.json(path) if self.exists(path) else {}
+
+    def exists(self, path: str) -> bool:
+        return (self._files / path).is_file() if isinstance(self._files, Path) else path in self._files
 
     def postings(self, term: str) -> dict[int, int]:
+        """doc → score; notes each doc's recommending states (`by_ref`) on the way."""
         flat = self._shard("terms", term).get(term, ())
         found, doc = {}, 0
-        for i in range(0, len(flat), 2):
+        for i in range(0, len(flat), 3):
             doc += flat[i]
             found[doc] = flat[i + 1]
+            self.by_ref[doc] = flat[i + 2]
         return found
 
     def places(self, term: str) -> dict[int, set[int]]:
         return {int(doc): set(places) for doc, places in self._shard("places", term).get(term, {}).items()}
 
-    def facet(self, name: str) -> dict[str, set[int]]:
-        found = {}
-        for value, runs in self.json("search/facets.json")["values"].get(name, {}).items():
-            docs, end = set(), 0
-            for i in range(0, len(runs), 2):
-                start = end + runs[i]
-                end = start + runs[i + 1]
-                docs.update(range(start, end))
-            found[value] = docs
-        return found
+    def facets(self) -> Facets:
+        if self._facets is None:
+            self._facets = Facets(self.json("search/facets.json"))
+        return self._facets
+
+    def facet_docs(self, chosen: dict[str, str]) -> set[int]:
+        """For a search by facets alone: the docs of the chosen recommending state or group (or
+        of every recommendation), their states noted in `by_ref`, the other facets not applied."""
+        facets = self.facets()
+        if "by" in chosen:
+            path = f"search/facets/by/{chosen['by']}.json"
+        elif "group" in chosen:
+            number = facets.groups.index(chosen["group"]) if chosen["group"] in facets.groups else -1
+            path = f"search/facets/group/{number}.json"
+        else:
+            path = "search/facets/all.json"
+        flat = self.json(path) if self.exists(path) else []
+        docs, doc = set(), 0
+        for i in range(0, len(flat), 2):
+            doc += flat[i]
+            docs.add(doc)
+            self.by_ref[doc] = flat[i + 1]
+        return docs
 
     def record(self, doc: int) -> dict[str, Any]:
         chunk = self.meta["chunk"]
@@ -285,30 +361,31 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
             if not scores:
                 break
     elif chosen:
-        scores = {doc: 0 for doc in _facet_docs(index, chosen)}
+        scores = dict.fromkeys(index.facet_docs(chosen), 0)
     if scores:
         for term in excluded:
             for doc in index.postings(term):
                 scores.pop(doc, None)
-    if scores and chosen:
-        keep = _facet_docs(index, chosen)
-        scores = {doc: score for doc, score in scores.items() if doc in keep}
 
     for phrase in parsed.phrases:
         if not scores:
             break
         scores = _with_phrase(index, scores, [term_of(word) for word in phrase])
 
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    if ranked:
-        result_docs = {doc for doc, _ in ranked}
-        for name in FACETS:
-            for value, docs in index.facet(name).items():
-                count = sum(1 for doc in docs if doc in result_docs)
-                if count:
-                    counts[name][value] = count
+    if scores:
+        facets = index.facets()
+        kept = {}
+        for doc, score in scores.items():
+            values = facets.values(doc, index.by_ref.get(doc, 0))
+            if chosen and (values is None or any(value not in values[name] for name, value in chosen.items())):
+                continue
+            kept[doc] = score
+            for name, found in (values or {}).items():
+                for value in found:
+                    counts[name][value] = counts[name].get(value, 0) + 1
+        scores = kept
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
     page = max(1, page)
     pages = -(-len(ranked) // PAGE_SIZE)
@@ -317,14 +394,6 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
     return SearchResult(query=query, total=len(ranked), page=page, pages=pages, hits=hits,
                         suggestions=suggestions, facets=counts, terms=terms, phrases=[" ".join(phrase) for phrase in parsed.phrases],
                         files_read=index.read)
-
-
-def _facet_docs(index: IndexFiles, chosen: dict[str, str]) -> set[int]:
-    keep: set[int] | None = None
-    for name, value in chosen.items():
-        docs = set(index.facet(name).get(value, ()))
-        keep = docs if keep is None else keep & docs
-    return keep or set()
 
 
 def _with_phrase(index: IndexFiles, scores: dict[int, int], terms: list[str | None]) -> dict[int, int]:

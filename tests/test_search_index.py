@@ -1,4 +1,4 @@
-"""The static search index (format v2) and its query engine, on the seed.
+"""The static search index (format v3) and its query engine, on the seed.
 
 The index is built by Whoosh and exported as JSON shards; `search_query.search` answers from the
 shards alone, as the browser client does. These tests hold the export to Whoosh (stemming, the
@@ -21,7 +21,7 @@ from conftest import ROOT
 from site_builder.enrich import build_archive
 from site_builder.pages import site_pages
 from site_builder.search import TEXT_FIELDS, build_index, export_search_index, related_recommendations
-from site_builder.search_query import FACETS, IndexFiles, search
+from site_builder.search_query import IndexFiles, search, shard_of
 from site_builder.urls import Urls
 
 REVIEW = "/reviews/kazakhstan/cycle-2/"
@@ -87,23 +87,27 @@ def test_the_export_is_deterministic(archive, urls, files):
     assert run.stdout.strip() == digest(files)
 
 
-def test_the_export_has_the_v2_layout(files, records):
+def test_the_export_has_the_v3_layout(files, records):
     meta = json.loads(files["search/meta.json"])
-    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 2, "chunk": 10, "prefix": 2}
+    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 3, "chunk": 10, "prefix": 2}
     assert meta["words"] == sorted(path.split("/")[-1][:-5] for path in files if path.startswith("search/words/"))
     for path, data in files.items():
         assert path.startswith("search/") and path.endswith(".json")
         value = json.loads(data)
         assert data == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
         shard = path.split("/")[-1][:-5]
-        if path.startswith(("search/words/", "search/terms/", "search/places/")):
+        if path.startswith("search/words/"):
             for key in value:
                 assert shard == (key[:2] if all(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in key[:2]) else "_")
+        for folder in ("terms", "places"):
+            if path.startswith(f"search/{folder}/"):
+                assert all(shard_of(key, set(meta["split"][folder])) == shard for key in value)
         if path.startswith("search/terms/"):
             for flat in value.values():
-                gaps, scores = flat[0::2], flat[1::2]
+                gaps, scores, by = flat[0::3], flat[1::3], flat[2::3]
                 assert all(gap > 0 for gap in gaps[1:]) and gaps[0] >= 0  # sorted, each doc once
                 assert all(isinstance(score, int) and score > 0 for score in scores)
+                assert all(isinstance(ref, int) and ref >= 0 for ref in by)
     kinds = [record["k"] for record in records]
     assert kinds == sorted(kinds, key=["review", "recommendation", "paragraph", "state"].index)
     assert set(records[0]) == {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
@@ -139,22 +143,29 @@ def test_every_doc_links_to_a_page_of_the_site(archive, urls, records, seed):
     assert sum(r["k"] == "state" for r in records) == len(archive.profiles)
 
 
-def test_the_facets_list_recommendations_by_position_state_group_and_cycle(files, records, seed):
+def test_the_facets_give_each_recommendation_its_position_states_group_and_cycle(files, records, seed):
     index = IndexFiles(files)
-    facets = {name: {value: sorted(docs) for value, docs in index.facet(name).items()} for name in FACETS}
+    facets = index.facets()
+    all_recs = index.facet_docs({})
+    assert all_recs == {n for n, r in enumerate(records) if r["k"] == "recommendation"}
+    for doc in range(len(records)):
+        values = facets.values(doc, index.by_ref.get(doc, 0))
+        record = records[doc]
+        if record["k"] != "recommendation":
+            assert values is None
+            continue
+        assert values["position"] == [record["p"]] and values["sur"] == ["KAZ"] and values["cycle"] == ["2"]
+        assert sorted(facets.names[iso3] for iso3 in values["by"]) == sorted(set(record["b"]))
     noted = [n for n, r in enumerate(records) if r["k"] == "recommendation" and r["p"] == "noted"]
-    assert facets["position"]["noted"] == noted
     assert len(noted) == seed.counts_by_position()["noted"] == 51
-    assert facets["sur"] == {"KAZ": [n for n, r in enumerate(records) if r["k"] == "recommendation"]}
-    assert facets["cycle"] == {"2": facets["sur"]["KAZ"]}
-    # one review's recommendations are one run: [gap, length]
-    assert json.loads(files["search/facets.json"])["values"]["sur"]["KAZ"] == [facets["sur"]["KAZ"][0], 194]
+    data = json.loads(files["search/facets.json"])
+    assert data["position"]["noted"] == [noted[0], 51]  # one run: the noted list is together
+    assert data["reviews"] == [[min(all_recs), 194, data["states"].index(["KAZ", "Kazakhstan", data["groups"].index("Asia-Pacific")]), 2]]
     rec = next(n for n, r in enumerate(records) if r["i"] == "125.8")
-    assert rec in facets["by"]["HUN"] and rec in facets["by"]["ESP"]
-    assert rec in facets["group"]["Eastern European"] and rec in facets["group"]["Western European and others"]
-    labels = json.loads(files["search/facets.json"])["labels"]
-    assert labels["by"]["SWE"] == "Sweden" and labels["sur"] == {"KAZ": "Kazakhstan"}
-    assert set(labels["by"]) == set(facets["by"])
+    assert sorted(facets.by(index.by_ref[rec])) == ["ESP", "HUN"]
+    assert facets.values(rec, index.by_ref[rec])["group"] == ["Eastern European", "Western European and others"]
+    assert rec in index.facet_docs({"by": "HUN"}) and rec in index.facet_docs({"group": "Eastern European"})
+    assert facets.names["SWE"] == "Sweden"
 
 
 def test_posting_scores_are_whooshs_own_scores(files, index):
@@ -293,3 +304,18 @@ def test_related_recommendations_are_the_same_ask(archive, index, seed):
     assert len(twins) > 1 and not twins & {rec_id for _, rec_id in abolish}
     assert all("death penalty" in texts[rec_id].lower() for _, rec_id in abolish)
     assert related_recommendations(archive) == related
+
+
+def test_large_shards_are_split_so_a_query_fetches_little():
+    from site_builder.search import _split_shards
+    keys = {f"{a}{b}{c}": list(range(40)) for a in "de" for b in "ae" for c in "abcdefghij"}
+    keys |= {"de": [1], "dea": [1, 2], "death": list(range(500)), "déjà": [3]}
+    shards, split = _split_shards(keys, 400)
+    assert "de" in split
+    for key in keys:
+        assert key in shards[shard_of(key, set(split))]
+    assert sum(len(shard) for shard in shards.values()) == len(keys)
+    # each shard is under the limit, unless it holds a single key (or cannot split further)
+    for name, shard in shards.items():
+        assert len(json.dumps(shard)) <= 400 + 50 or len(shard) == 1 or name in {"_"}
+    assert "deat" not in split and shard_of("deathly", set(split)) == "deat"  # a shard of one key is not split
