@@ -18,7 +18,7 @@ import time
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qs, quote_plus, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
 import pytest
 import yaml
@@ -378,15 +378,16 @@ def test_the_keyboard_reaches_the_filters_and_the_first_result(page):
 
 
 def test_the_page_fetches_only_the_files_its_twin_reads(browser, seed_url, seed_site, problems):
-    for query in ("journalists", '"freedom of expression" -torture', "jurnalists"):
+    for query, facets in (("journalists", {}), ('"freedom of expression" -torture', {"position": "supported"}),
+                          ("jurnalists", {}), ("", {"by": "SWE"})):
         context, page = open_page(browser, seed_url, problems)
         fetched = []
         page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
-        page.goto("/search/?q=" + quote_plus(query))
-        searched(page, query)
-        page.wait_for_timeout(50)
+        page.goto("/search/?" + urlencode({"q": query, **facets}))
+        page.wait_for_function("() => document.querySelector('.search-status').textContent")
+        page.wait_for_timeout(50)  # nothing more is on its way
         index_files = sorted(path.lstrip("/") for path in fetched if path.startswith("/search/") and path != "/search/")
-        assert index_files == sorted(search(seed_site, query).files_read), query
+        assert index_files == sorted(search(seed_site, query, facets).files_read), (query, facets)
         context.close()
     assert problems == {"errors": [], "console": [], "dialogs": []}
 

@@ -1,7 +1,8 @@
-// The search page: the browser twin of site_builder/search_query.py, whose docstring defines the
-// index files (format v2) and the query semantics. The command line and this page must return the
-// same results, so the engine below follows that module function by function. It fetches only the
-// files a query needs and keeps them for the visit. Index data is shown with textContent only.
+// The search page: the browser twin of site_builder/search_query.py, whose docstring gives the query
+// semantics and whose IndexFiles and Facets read the index files (format 3). The command line and
+// this page must return the same results, so the engine below follows that module function by
+// function. It fetches only the files a query needs, and keeps them for the visit. Index data is
+// shown with textContent only.
 (function () {
   "use strict";
 
@@ -15,7 +16,7 @@
   const SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   const SHARD_CHARACTERS = /^[a-z0-9]+$/;
   const FACETS = ["position", "by", "sur", "group", "cycle"];
-  const FORMAT_VERSION = 2;
+  const FORMAT_VERSION = 3;
   const PAGE_SIZE = 10;
   const MAX_SUGGESTION_DISTANCE = 2;
 
@@ -73,17 +74,37 @@
     return { words, phrases, excluded };
   }
 
+  // The shard of a term in a folder whose big shards were split (meta.json "split"): one more
+  // character for as long as its shard was split. Python counts and indexes code points.
+  function shardOf(key, split, prefix) {
+    const characters = Array.from(key);
+    let shard = shardName(key, prefix);
+    while (split.has(shard) && characters.length > shard.length) shard += shardName(characters[shard.length], 1);
+    return shard;
+  }
+
+  function decodeRuns(runs) { // [gap, length, …] → [[start, end], …]
+    const found = [];
+    for (let i = 0, end = 0; i < runs.length; i += 2) {
+      const start = end + runs[i];
+      end = start + runs[i + 1];
+      found.push([start, end]);
+    }
+    return found;
+  }
+
   const form = document.querySelector("form[data-index]");
   const INDEX = form.getAttribute("data-index");
   const files = new Map(); // path → promise of its JSON
   const loaded = new Map(); // path → JSON once arrived: highlighting reads it without fetching
   let meta = null;
+  let split = {}; // folder → Set of its split shards
 
-  // A missing terms or places shard is an empty one (search_query.py checks the file exists).
+  // `optional`: a missing file reads as null (search_query.py checks that the file exists).
   function fetchJSON(path, optional) {
     if (!files.has(path)) {
       const promise = fetch(INDEX + path).then((response) => {
-        if (optional && response.status === 404) return {};
+        if (optional && response.status === 404) return null;
         if (!response.ok) throw new Error(`${INDEX}${path} answered HTTP ${response.status}`);
         return response.json();
       }).then((data) => { loaded.set(path, data); return data; });
@@ -95,35 +116,82 @@
 
   const wordShard = (shard) =>
     (meta.words.includes(shard) ? fetchJSON(`words/${shard}.json`) : Promise.resolve({}));
-  const termShard = (folder, term) => fetchJSON(`${folder}/${shardName(term, meta.prefix)}.json`, true);
+  const termShard = async (folder, term) =>
+    (await fetchJSON(`${folder}/${shardOf(term, split[folder], meta.prefix)}.json`, true)) || {};
 
-  async function postings(term) {
+  // doc → score; notes each doc's recommending states (one number) in `byRef` on the way.
+  async function postings(term, byRef) {
     const flat = own(await termShard("terms", term), term) || [];
     const found = new Map();
-    for (let i = 0, doc = 0; i < flat.length; i += 2) {
+    for (let i = 0, doc = 0; i < flat.length; i += 3) {
       doc += flat[i];
       found.set(doc, flat[i + 1]);
+      byRef.set(doc, flat[i + 2]);
     }
     return found;
   }
 
-  const decodedFacets = new Map(); // facet → Map(value → Set of docs)
-  async function facet(name) {
-    if (!decodedFacets.has(name)) {
-      const values = own((await fetchJSON("facets.json")).values, name) || {};
-      const decoded = new Map();
-      for (const [value, runs] of Object.entries(values)) {
-        const docs = new Set();
-        for (let i = 0, end = 0; i < runs.length; i += 2) {
-          const start = end + runs[i];
-          end = start + runs[i + 1];
-          for (let doc = start; doc < end; doc++) docs.add(doc);
-        }
-        decoded.set(value, docs);
-      }
-      decodedFacets.set(name, decoded);
+  let facetsFile = null; // promise of facets.json, decoded
+  function facets() {
+    if (facetsFile === null) {
+      facetsFile = fetchJSON("facets.json").then(decodeFacets);
+      facetsFile.catch(() => { facetsFile = null; });
     }
-    return decodedFacets.get(name);
+    return facetsFile;
+  }
+
+  function decodeFacets(data) {
+    const states = data.states.map(([iso3]) => iso3);
+    const position = new Map(); // doc → position, for recommendations only
+    for (const [value, runs] of Object.entries(data.position)) {
+      for (const [start, end] of decodeRuns(runs)) for (let doc = start; doc < end; doc++) position.set(doc, value);
+    }
+    const starts = decodeRuns(data.reviews.flatMap(([gap, count]) => [gap, count])).map(([start]) => start);
+    return {
+      states, position, groups: data.groups, reviewStarts: starts,
+      names: new Map(data.states.map(([iso3, name]) => [iso3, name])),
+      groupOf: new Map(data.states.map(([iso3, , group]) => [iso3, data.groups[group]])),
+      sets: data.sets.map((members) => members.map((n) => states[n])),
+      // [end, state under review, cycle] of each review's run of recommendations
+      reviews: data.reviews.map(([, count, state, cycle], i) => [starts[i] + count, states[state], cycle]),
+    };
+  }
+
+  const bisectRight = (sorted, x) => { // Python's bisect.bisect_right
+    let low = 0, high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (x < sorted[middle]) high = middle; else low = middle + 1;
+    }
+    return low;
+  };
+
+  // facet → the doc's values, or null for a doc that is not a recommendation.
+  function valuesOf(f, doc, ref) {
+    const position = f.position.get(doc);
+    if (position === undefined) return null;
+    const [end, state, cycle] = f.reviews.at(bisectRight(f.reviewStarts, doc) - 1);
+    const by = ref === 0 ? [] : ref <= f.states.length ? [f.states[ref - 1]] : f.sets[ref - f.states.length - 1];
+    return { position: [position], by, sur: doc < end ? [state] : [],
+             group: [...new Set(by.map((iso3) => f.groupOf.get(iso3)))], cycle: cycle ? [String(cycle)] : [] };
+  }
+
+  // For a search by facets alone: the docs of the chosen recommending state or group (or of every
+  // recommendation), their states noted in `byRef`; the other facets are applied later.
+  async function facetDocs(chosen, byRef) {
+    const f = await facets();
+    let path = "facets/all.json";
+    // a value the index does not know has no file: no request (and no 404) for it
+    if (chosen.by) path = f.states.includes(chosen.by) ? `facets/by/${chosen.by}.json` : null;
+    else if (chosen.group) path = f.groups.includes(chosen.group) ? `facets/group/${f.groups.indexOf(chosen.group)}.json` : null;
+    const flat = (path && await fetchJSON(path, true)) || [];
+    const docs = new Set();
+    for (let i = 0, doc = 0; i < flat.length; i += 2) {
+      doc += flat[i];
+      docs.add(doc);
+      byRef.set(doc, flat[i + 1]);
+    }
+    return docs;
   }
 
   async function record(doc) {
@@ -155,15 +223,6 @@
     return best && best[1];
   }
 
-  async function facetDocs(chosen) {
-    let keep = null;
-    for (const [name, value] of chosen) {
-      const docs = (await facet(name)).get(value) || new Set();
-      keep = keep === null ? new Set(docs) : new Set([...keep].filter((doc) => docs.has(doc)));
-    }
-    return keep || new Set();
-  }
-
   // The candidates whose text has the phrase's terms at consecutive places ("" is any word).
   async function withPhrase(scores, terms) {
     const offsets = terms.map((term, offset) => [offset, term]).filter(([, term]) => term);
@@ -183,11 +242,13 @@
     return kept;
   }
 
-  async function search(query, facets, page) {
+  async function search(query, facetValues, page) {
     meta = await fetchJSON("meta.json");
     if (meta.version !== FORMAT_VERSION) throw new Error(`the index is format ${meta.version}, not ${FORMAT_VERSION}`);
+    split = Object.fromEntries(["terms", "places"].map((folder) => [folder, new Set((meta.split || {})[folder])]));
     const parsed = parseQuery(query);
-    const chosen = FACETS.filter((name) => facets[name]).map((name) => [name, facets[name]]);
+    const chosen = Object.fromEntries(FACETS.filter((name) => facetValues[name]).map((name) => [name, facetValues[name]]));
+    const byRef = new Map(); // doc → its recommending states, from the files read
     // All the words shards at once (one round trip), then each word is a plain lookup.
     const shards = new Map();
     await Promise.all([...parsed.words, ...parsed.excluded].map(async (word) => {
@@ -216,42 +277,46 @@
       // a required word matches nothing: no candidates
     } else if (terms.length) {
       // Fetched together for speed; the twin stops early once the intersection is empty.
-      const lists = await Promise.all(terms.map(postings));
+      const lists = await Promise.all(terms.map((term) => postings(term, byRef)));
       scores = lists[0];
       for (const list of lists.slice(1)) {
         scores = new Map([...scores].filter(([doc]) => list.has(doc)).map(([doc, score]) => [doc, score + list.get(doc)]));
       }
-    } else if (chosen.length) {
-      scores = new Map([...await facetDocs(chosen)].map((doc) => [doc, 0]));
+    } else if (Object.keys(chosen).length) {
+      scores = new Map([...await facetDocs(chosen, byRef)].map((doc) => [doc, 0]));
     }
     if (scores.size) {
-      for (const list of await Promise.all(excluded.map(postings))) list.forEach((_, doc) => scores.delete(doc));
-    }
-    if (scores.size && chosen.length) {
-      const keep = await facetDocs(chosen);
-      scores = new Map([...scores].filter(([doc]) => keep.has(doc)));
+      const lists = await Promise.all(excluded.map((term) => postings(term, byRef)));
+      lists.forEach((list) => list.forEach((_, doc) => scores.delete(doc)));
     }
     const phrases = parsed.phrases.map((phrase) => phrase.map(termOf));
     for (const phrase of phrases) {
       if (!scores.size) break;
       scores = await withPhrase(scores, phrase);
     }
-    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 
+    // The chosen facets filter, and the counts are over what they keep.
     const counts = Object.fromEntries(FACETS.map((name) => [name, new Map()]));
-    for (const name of FACETS) {
-      if (!ranked.length) break; // facets.json is not needed
-      for (const [value, docs] of await facet(name)) {
-        let count = 0;
-        docs.forEach((doc) => { if (scores.has(doc)) count++; });
-        if (count) counts[name].set(value, count);
+    if (scores.size) {
+      const f = await facets();
+      const kept = new Map();
+      for (const [doc, score] of scores) {
+        const values = valuesOf(f, doc, byRef.get(doc) || 0);
+        if (Object.keys(chosen).length && (values === null ||
+            Object.entries(chosen).some(([name, value]) => !values[name].includes(value)))) continue;
+        kept.set(doc, score);
+        for (const name of values ? FACETS : []) {
+          values[name].forEach((value) => counts[name].set(value, (counts[name].get(value) || 0) + 1));
+        }
       }
+      scores = kept;
     }
+    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     page = Math.max(1, page);
     const shown = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     const hits = await Promise.all(shown.map(async ([doc, score]) => ({ doc, score, record: await record(doc) })));
-    return { query, total: ranked.length, page, pages: Math.ceil(ranked.length / PAGE_SIZE), hits,
-             suggestions, facets: counts, terms, phrases, parsed, missing, chosen };
+    return { query, total: ranked.length, page, pages: Math.ceil(ranked.length / PAGE_SIZE), hits, suggestions,
+             facets: counts, terms, phrases, parsed, missing, chosen: Object.entries(chosen) };
   }
 
   // --- The page -------------------------------------------------------------------------------------
@@ -332,7 +397,7 @@
     section.setAttribute("aria-busy", "true");
     try {
       const result = await search(state.q, state, state.page);
-      const labels = result.total || chosen.length ? (await fetchJSON("facets.json")).labels : null;
+      const labels = result.total || chosen.length ? await facets() : null; // names of states
       if (mine !== generation) return;
       showStatus(result);
       showFilters(result, labels);
@@ -376,7 +441,7 @@
   }
 
   function facetLabel(name, value, labels) {
-    if (name === "by" || name === "sur") return own(labels[name], value) || value;
+    if (name === "by" || name === "sur") return labels.names.get(value) || value;
     return name === "position" ? capitalise(value) : name === "cycle" ? `Cycle ${value}` : value;
   }
 
