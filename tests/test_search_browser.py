@@ -226,6 +226,16 @@ def test_results_appear_while_typing_and_lead_to_the_recommendation(page, seed_s
     assert urlsplit(page.url).path == href
 
 
+def test_the_home_page_search_box_leads_to_the_results(page, seed_site):
+    page.goto("/")
+    page.fill("#q", "death penalty")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search/?q=death+penalty")
+    expected = search(seed_site, "death penalty")
+    shows(page, said(expected.total, "death penalty"))
+    assert result_links(page) == urls_of(expected)
+
+
 def test_a_word_finds_its_other_forms_and_the_matches_are_marked(page, seed_site):
     page.goto("/search/?q=journalist")
     expected = search(seed_site, "journalist")
