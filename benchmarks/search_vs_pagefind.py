@@ -270,6 +270,10 @@ def measure_archive(name: str, content: Path, output: Path, queries: list[Query]
                     log("[ours] browser: 30 cold first + second queries through /search/ …")
                     try:
                         ours["browser"] = measure_ours_browser(browser, server, output, queries)
+                        # what a reader waits for is the page's, not the Python twin's
+                        ours["results_twin_agrees"] = ours["browser"]["results"] == ours.get("results")
+                        ours["latency_ms"] = ours["browser"]["latency_ms"]
+                        ours["latency_how"] = ours["browser"]["latency_how"]
                     except Exception as error:  # noqa: BLE001
                         ours["browser_error"] = f"{type(error).__name__}: {error}"
             finally:

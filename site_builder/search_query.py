@@ -1,6 +1,6 @@
 """The search engine over the exported static index: the Python twin of the browser client.
 
-`search.py` writes the index (format v1) as static files under `search/`; this module answers a
+`search.py` writes the index (format v3) as static files under `search/`; this module answers a
 query by reading only the files that query needs, exactly as the browser client does, so the
 command line and the browser return the same results (and a benchmark can count the bytes a
 query fetches from `SearchResult.files_read`).
@@ -20,35 +20,48 @@ The semantics, step by step (the JavaScript client implements the same):
    word, or a one-character word) is ignored. Excluded words get no suggestion.
 3. Candidates are the docs in the postings of ALL required terms (each distinct term counted
    once); a doc's score is the sum of its scores for them. A required word that is not in the
-   map leaves no candidates. With no required term, the candidates are the docs in the chosen
-   facet values (score 0), or none when no facet is chosen. Docs in any excluded term's postings
-   are dropped.
-4. Facets {facet: value} keep the docs in every chosen value's list (an empty value, or a facet
-   name other than position, by, sur, group, cycle, is ignored).
-5. Phrases keep the docs whose shown text "x" holds each phrase: the phrase's words, in order,
-   at consecutive places (words of "x" as the tokenizer splits it, numbered from 0). A word of
-   the phrase that maps to "" (a stop word, a one-character word) stands for any one word;
-   the others match any word with the same term (so "death penalties" finds "death penalty").
-   The places come from the places shard of each term. A phrase with no term is no constraint.
+   map leaves no candidates. With no required term but a chosen facet, the candidates are the
+   docs of the chosen recommending state (`facets/by/`), else of the chosen group
+   (`facets/group/`), else every recommendation (`facets/all.json`), with score 0; with
+   neither, none. Docs in any excluded term's postings are dropped.
+4. Phrases keep the candidates whose shown text "x" holds each phrase: the phrase's words, in
+   order, at consecutive places (words of "x" as the tokenizer splits it, numbered from 0). A
+   word of the phrase that maps to "" (a stop word, a one-character word) stands for any one
+   word; the others match any word with the same term (so "death penalties" finds "death
+   penalty"). The places come from the places shard of each term. A phrase with no term is no
+   constraint.
+5. Facets. Only recommendations have facet values: position, recommending states (by) and
+   their regional groups (group), state under review (sur) and cycle. Chosen facets {facet:
+   value} (an empty value, or a facet name other than those five, is ignored) keep the
+   candidates that have every chosen value. Facet counts are over the whole result set, for
+   each facet: value → number of result docs with it (values no result doc has are left out).
 6. Order: score descending, then doc number ascending.
-7. Pages of 10 (page 1 first; a page past the end is empty). Facet counts are over the whole
-   result set, for each facet (value → count of result docs in that value's list; values with
-   no result doc are left out).
+7. Pages of 10 (page 1 first; a page past the end is empty).
 
-The files (format v2; paths relative to output/, `{p}` the first two characters of a word or
-term when they are [a-z0-9], else `_`):
+The files (format v3; paths relative to output/; JSON with sorted keys, no spaces, UTF-8).
+`{p}` is a word's first two characters when they are [a-z0-9], else `_`; a terms or places
+shard is named the same way, then one more character (a character outside [a-z0-9] as `_`)
+for as long as that name is listed in meta.json's "split" and the term is longer (`shard_of`).
 
-- `search/meta.json`: {"version": 2, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …]}.
+- `search/meta.json`: {"version": 3, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
+  "split": {"terms": [shard, …], "places": [shard, …]}}.
 - `search/words/{p}.json`: {word: term}; "" for a word the analyser drops.
-- `search/terms/{p}.json`: {term: [gap, score, gap, score, …]} — doc numbers as gaps from the
-  previous one (the first from 0), score = round(1000 × Whoosh's BM25F score).
-- `search/places/{p}.json`: {term: {doc: [place, …]}} — read only for phrases.
+- `search/terms/{shard}.json`: {term: [gap, score, by, gap, score, by, …]} — doc numbers as
+  gaps from the previous one (the first from 0), score = round(1000 × Whoosh's BM25F score),
+  by = the doc's recommending states as one number: 0 none (or not a recommendation), 1 … S the
+  one state states[by − 1], above S the set sets[by − S − 1].
+- `search/places/{shard}.json`: {term: {doc: [place, …]}} — read only for phrases.
 - `search/docs/{n}.json`: the records of docs C·n … C·n + C − 1, in doc order, each
   {"u": URL, "k": kind, "t": title, "x": text, "i": recommendation id, "p": position,
    "b": [recommending states], "r": state under review, "c": cycle}.
-- `search/facets.json`: {"labels": {"by": {iso3: name}, "sur": {iso3: name}},
-   "values": {facet: {value: [gap, length, gap, length, …]}}} — a value's docs as runs of
-   consecutive numbers, each gap from the end of the previous run (the first from 0).
+- `search/facets.json`: {"states": [[iso3, name, group number], …] (by ISO code), "groups":
+  [name, …], "sets": [[state number, …], …], "reviews": [[gap, count, state under review,
+  cycle (0 unknown)], …] — each review's recommendations are consecutive docs, the gap counted
+  from the end of the previous review's —, "position": {value: [gap, length, gap, length, …]}
+  — runs of consecutive docs, each gap from the end of the previous run}.
+- `search/facets/by/{iso3}.json`, `search/facets/group/{group number}.json`,
+  `search/facets/all.json`: [gap, by, gap, by, …] — the recommendations of that state, that
+  group, or all; read only for a search by facets alone.
 """
 
 from __future__ import annotations
@@ -275,14 +288,14 @@ class IndexFiles:
         """For a search by facets alone: the docs of the chosen recommending state or group (or
         of every recommendation), their states noted in `by_ref`, the other facets not applied."""
         facets = self.facets()
-        if "by" in chosen:
-            path = f"search/facets/by/{chosen['by']}.json"
+        if "by" in chosen:  # only a listed state names a file: a value is never a path
+            path = f"search/facets/by/{chosen['by']}.json" if chosen["by"] in facets.names else None
         elif "group" in chosen:
-            number = facets.groups.index(chosen["group"]) if chosen["group"] in facets.groups else -1
-            path = f"search/facets/group/{number}.json"
+            path = f"search/facets/group/{facets.groups.index(chosen['group'])}.json" \
+                if chosen["group"] in facets.groups else None
         else:
             path = "search/facets/all.json"
-        flat = self.json(path) if self.exists(path) else []
+        flat = self.json(path) if path and self.exists(path) else []
         docs, doc = set(), 0
         for i in range(0, len(flat), 2):
             doc += flat[i]

@@ -24,6 +24,8 @@ PAGES = {
     "recommendation list": "/reviews/kazakhstan/cycle-2/recommendations/",
     "all recommendations": "/recommendations/",
     "about": "/about/",
+    "search": "/search/",
+    "search results": "/search/?q=torture&position=supported",
 }
 
 
@@ -67,6 +69,8 @@ def describe(violations: list[dict]) -> str:
 def test_axe_finds_no_violations(page, seed_server, name):  # noqa: F811
     response = page.goto(seed_server + PAGES[name])
     assert response is not None and response.ok, f"{PAGES[name]}: HTTP {response and response.status}"
+    if "?q=" in PAGES[name]:  # the results are drawn after the page loads
+        page.wait_for_selector(".results > li")
     results = axe_playwright.Axe().run(page)
     violations = results.response["violations"]
     assert not violations, f"{name} page {PAGES[name]}:\n{describe(violations)}"
