@@ -103,8 +103,6 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
             if para.number in lead_ins:
                 continue
             fields = {"body": para.text}
-            if para.speaker is not None:
-                fields["names"] = para.speaker.name
             docs.append(SearchDoc(
                 _record(urls.paragraph(report, para.number), "paragraph", f"Paragraph {para.number} · {title}",
                         para.text, under_review=under_review.name, cycle=review.cycle),

@@ -54,7 +54,8 @@ def format_search_result(result: SearchResult, facets: dict[str, str]) -> str:
                      + (" Type some words, or choose a filter." if described == "nothing" else ""))
         return "\n".join(lines)
     first = (result.page - 1) * 10 + 1
-    lines.append(f"{result.total} result(s) for {described}; "
+    some = f" ({result.complete} with all the words, then those with some)" if result.complete < result.total else ""
+    lines.append(f"{result.total} result(s) for {described}{some}; "
                  + (f"{first}–{first + len(result.hits) - 1} shown" if result.hits else f"page {result.page} is past the end"))
     for number, hit in enumerate(result.hits, first):
         record = hit.record

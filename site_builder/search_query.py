@@ -18,25 +18,31 @@ The semantics, step by step (the JavaScript client implements the same):
    own shard, or, when that shard has none that close, among those of every shard whose name
    starts with the same character (`meta.json` lists the shards). A word mapping to "" (a stop
    word, or a one-character word) is ignored. Excluded words get no suggestion.
-3. Candidates are the docs in the postings of ALL required terms (each distinct term counted
-   once); a doc's score is the sum of its scores for them. A required word that is not in the
-   map leaves no candidates. With no required term but a chosen facet, the candidates are the
-   docs of the chosen recommending state (`facets/by/`), else of the chosen group
-   (`facets/group/`), else every recommendation (`facets/all.json`), with score 0; with
+3. Candidates are the docs in the postings of ANY required term (each distinct term counted
+   once); a doc's score is the sum of its scores for the terms it has. A required word that is
+   not in the map leaves no candidates. With no required term but a chosen facet, the
+   candidates are the docs of the chosen recommending state (`facets/by/`), else of the chosen
+   group (`facets/group/`), else every recommendation (`facets/all.json`), with score 0; with
    neither, none. Docs in any excluded term's postings are dropped.
-4. Phrases keep the candidates whose shown text "x" holds each phrase: the phrase's words, in
-   order, at consecutive places (words of "x" as the tokenizer splits it, numbered from 0). A
-   word of the phrase that maps to "" (a stop word, a one-character word) stands for any one
-   word; the others match any word with the same term (so "death penalties" finds "death
-   penalty"). The places come from the places shard of each term. A phrase with no term is no
-   constraint.
+4. Phrases: with a phrase, only the candidates with every required term stay, and of those the
+   ones whose shown text "x" holds each phrase: the phrase's words, in order, at consecutive
+   places (words of "x" as the tokenizer splits it, numbered from 0). A word of the phrase that
+   maps to "" (a stop word, a one-character word) stands for any one word; the others match any
+   word with the same term (so "death penalties" finds "death penalty"). The places come from
+   the places shard of each term. A phrase with no term is no constraint.
 5. Facets. Only recommendations have facet values: position, recommending states (by) and
    their regional groups (group), state under review (sur) and cycle. Chosen facets {facet:
    value} (an empty value, or a facet name other than those five, is ignored) keep the
-   candidates that have every chosen value. Facet counts are over the whole result set, for
-   each facet: value → number of result docs with it (values no result doc has are left out).
-6. Order: score descending, then doc number ascending.
-7. Pages of 10 (page 1 first; a page past the end is empty).
+   candidates that have every chosen value.
+6. All the words, or some. When at least 10 candidates have every required term, or the query
+   has fewer than two, the results are those candidates; otherwise every candidate is a
+   result, those with more of the terms first ("ICC Rome Statute" finds "Ratify the Rome
+   Statute", which does not say ICC). `complete` counts the results with every term. Facet
+   counts are over the results, for each facet: value → number of results with it (values no
+   result has are left out).
+7. Order: the number of required terms the doc has, descending; then score descending; then
+   doc number ascending.
+8. Pages of 10 (page 1 first; a page past the end is empty).
 
 The files (format v3; paths relative to output/; JSON with sorted keys, no spaces, UTF-8).
 `{p}` is a word's first two characters when they are [a-z0-9], else `_`; a terms or places
@@ -173,6 +179,7 @@ class Hit:
 class SearchResult:
     query: str
     total: int
+    complete: int  # how many of the results have every word (the rest have some: see step 6)
     page: int
     pages: int
     hits: list[Hit]
@@ -362,17 +369,14 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
             excluded.append(term)
 
     scores: dict[int, int] = {}  # candidate doc → score
+    matched: dict[int, int] = {}  # candidate doc → how many of the required terms it has
     if missing:
         pass  # a required word matches nothing: no candidates
     elif terms:
-        for i, term in enumerate(terms):
-            postings = index.postings(term)
-            if i == 0:
-                scores = postings
-            else:
-                scores = {doc: score + postings[doc] for doc, score in scores.items() if doc in postings}
-            if not scores:
-                break
+        for term in terms:
+            for doc, score in index.postings(term).items():
+                scores[doc] = scores.get(doc, 0) + score
+                matched[doc] = matched.get(doc, 0) + 1
     elif chosen:
         scores = dict.fromkeys(index.facet_docs(chosen), 0)
     if scores:
@@ -380,31 +384,38 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
             for doc in index.postings(term):
                 scores.pop(doc, None)
 
+    if parsed.phrases:  # a phrase asks for exactly these words
+        scores = {doc: score for doc, score in scores.items() if matched.get(doc, 0) == len(terms)}
     for phrase in parsed.phrases:
         if not scores:
             break
         scores = _with_phrase(index, scores, [term_of(word) for word in phrase])
 
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    complete = 0
     if scores:
         facets = index.facets()
-        kept = {}
+        kept: dict[int, tuple[int, dict[str, list[str]] | None]] = {}
         for doc, score in scores.items():
             values = facets.values(doc, index.by_ref.get(doc, 0))
             if chosen and (values is None or any(value not in values[name] for name, value in chosen.items())):
                 continue
-            kept[doc] = score
+            kept[doc] = (score, values)
+        complete = sum(1 for doc in kept if matched.get(doc, 0) == len(terms))
+        if complete >= PAGE_SIZE or len(terms) < 2:
+            kept = {doc: kept[doc] for doc in kept if matched.get(doc, 0) == len(terms)}
+        scores = {doc: score for doc, (score, _) in kept.items()}
+        for _, values in kept.values():
             for name, found in (values or {}).items():
                 for value in found:
                     counts[name][value] = counts[name].get(value, 0) + 1
-        scores = kept
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(scores.items(), key=lambda item: (-matched.get(item[0], 0), -item[1], item[0]))
 
     page = max(1, page)
     pages = -(-len(ranked) // PAGE_SIZE)
     shown = ranked[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     hits = [Hit(doc, score, index.record(doc)) for doc, score in shown]
-    return SearchResult(query=query, total=len(ranked), page=page, pages=pages, hits=hits,
+    return SearchResult(query=query, total=len(ranked), complete=complete, page=page, pages=pages, hits=hits,
                         suggestions=suggestions, facets=counts, terms=terms, phrases=[" ".join(phrase) for phrase in parsed.phrases],
                         files_read=index.read)
 

@@ -319,3 +319,21 @@ def test_large_shards_are_split_so_a_query_fetches_little():
     for name, shard in shards.items():
         assert len(json.dumps(shard)) <= 400 + 50 or len(shard) == 1 or name in {"_"}
     assert "deat" not in split and shard_of("deathly", set(split)) == "deat"  # a shard of one key is not split
+
+
+def test_with_few_docs_having_every_word_those_with_some_follow(files):
+    result, hits = everything(files, "Rome Statute ratify")
+    assert 0 < result.complete < 10 < result.total
+    assert all("rome statute" in h.record["x"].lower() and "ratif" in h.record["x"].lower()
+               for h in hits[:result.complete])
+    assert hits[0].record["i"] == "126.13"  # "Ratify the Rome Statute of the International Criminal Court"
+    result, hits = everything(files, "Rome Statute abolish")  # no doc says all three
+    assert result.complete == 0 and result.total > 10
+    assert hits[0].record["i"] in {"126.13", "126.14", "126.15", "126.16", "126.18", "126.19"}
+    # enough docs with every word: only those
+    death = search(files, "death penalty")
+    assert death.complete == death.total >= 10
+    # a phrase asks for exactly its words; so does a single word
+    phrase = search(files, '"Rome Statute" abolish')
+    assert phrase.total == phrase.complete == 0
+    assert search(files, "torture").complete == search(files, "torture").total

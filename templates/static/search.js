@@ -273,14 +273,17 @@
     }
 
     let scores = new Map(); // candidate doc → score
+    const matched = new Map(); // candidate doc → how many of the required terms it has
+    const full = (doc) => (matched.get(doc) || 0) === terms.length;
     if (missing) {
       // a required word matches nothing: no candidates
     } else if (terms.length) {
-      // Fetched together for speed; the twin stops early once the intersection is empty.
       const lists = await Promise.all(terms.map((term) => postings(term, byRef)));
-      scores = lists[0];
-      for (const list of lists.slice(1)) {
-        scores = new Map([...scores].filter(([doc]) => list.has(doc)).map(([doc, score]) => [doc, score + list.get(doc)]));
+      for (const list of lists) {
+        for (const [doc, score] of list) {
+          scores.set(doc, (scores.get(doc) || 0) + score);
+          matched.set(doc, (matched.get(doc) || 0) + 1);
+        }
       }
     } else if (Object.keys(chosen).length) {
       scores = new Map([...await facetDocs(chosen, byRef)].map((doc) => [doc, 0]));
@@ -289,33 +292,41 @@
       const lists = await Promise.all(excluded.map((term) => postings(term, byRef)));
       lists.forEach((list) => list.forEach((_, doc) => scores.delete(doc)));
     }
+    if (parsed.phrases.length) scores = new Map([...scores].filter(([doc]) => full(doc))); // exactly these words
     const phrases = parsed.phrases.map((phrase) => phrase.map(termOf));
     for (const phrase of phrases) {
       if (!scores.size) break;
       scores = await withPhrase(scores, phrase);
     }
 
-    // The chosen facets filter, and the counts are over what they keep.
+    // The chosen facets filter; with few docs that have every word, those with some follow;
+    // the counts are over what is kept.
     const counts = Object.fromEntries(FACETS.map((name) => [name, new Map()]));
+    let complete = 0;
     if (scores.size) {
       const f = await facets();
-      const kept = new Map();
+      const kept = new Map(); // doc → [score, its facet values]
       for (const [doc, score] of scores) {
         const values = valuesOf(f, doc, byRef.get(doc) || 0);
         if (Object.keys(chosen).length && (values === null ||
             Object.entries(chosen).some(([name, value]) => !values[name].includes(value)))) continue;
-        kept.set(doc, score);
+        kept.set(doc, [score, values]);
+      }
+      complete = [...kept.keys()].filter(full).length;
+      if (complete >= PAGE_SIZE || terms.length < 2) [...kept.keys()].forEach((doc) => full(doc) || kept.delete(doc));
+      scores = new Map([...kept].map(([doc, [score]]) => [doc, score]));
+      for (const [, values] of kept.values()) {
         for (const name of values ? FACETS : []) {
           values[name].forEach((value) => counts[name].set(value, (counts[name].get(value) || 0) + 1));
         }
       }
-      scores = kept;
     }
-    const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const ranked = [...scores].sort((a, b) =>
+      (matched.get(b[0]) || 0) - (matched.get(a[0]) || 0) || b[1] - a[1] || a[0] - b[0]);
     page = Math.max(1, page);
     const shown = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     const hits = await Promise.all(shown.map(async ([doc, score]) => ({ doc, score, record: await record(doc) })));
-    return { query, total: ranked.length, page, pages: Math.ceil(ranked.length / PAGE_SIZE), hits, suggestions,
+    return { query, total: ranked.length, complete, page, pages: Math.ceil(ranked.length / PAGE_SIZE), hits, suggestions,
              facets: counts, terms, phrases, parsed, missing, chosen: Object.entries(chosen) };
   }
 
@@ -425,7 +436,8 @@
     const q = state.q.trim();
     const what = (q ? ` for “${q}”` : "") + (result.chosen.length ? ` with ${plural(result.chosen.length, "filter")}` : "");
     if (result.total) {
-      status.textContent = `${plural(result.total, "result")}${what}.`;
+      const some = result.complete < result.total ? ` (${result.complete} with all the words, then those with some)` : "";
+      status.textContent = `${plural(result.total, "result")}${what}${some}.`;
       return;
     }
     status.replaceChildren(`No results${what}.`);
