@@ -199,6 +199,8 @@ def _build(content: Path, output: Path, templates: Path, progress: Progress, inc
         previous = Previous(output.resolve(), cache.load_manifest())
     files, page_count, manifest = render_site(reports, content, templates, hashes, previous, progress, cache)
     with progress.stage("Writing files", len(files)):
+        if cache:
+            cache.forget_manifest()
         publish(files, output)
     if cache:
         cache.store_manifest(manifest)

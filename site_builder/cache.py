@@ -82,6 +82,11 @@ class BuildCache:
         except (OSError, ValueError):
             return {}
 
+    def forget_manifest(self) -> None:
+        """Called before output/ changes: were the build killed between the swap and
+        store_manifest, an old manifest would describe the new site's files as the old ones."""
+        self._manifest_path().unlink(missing_ok=True)
+
     def store_manifest(self, manifest: dict[str, str]) -> None:
         text = json.dumps(manifest, sort_keys=True, indent=0)
         self._write_atomically(self._manifest_path(), text.encode("utf-8"))

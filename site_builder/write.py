@@ -9,6 +9,8 @@ our marker file, so a mistyped output path cannot wipe someone's directory.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import fcntl
 import os
 import shutil
@@ -61,6 +63,9 @@ def publish(files: dict[str, bytes | Path], output: Path) -> None:
 
 
 def _swap(staging: Path, output: Path) -> None:
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
     old = None
     if output.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
@@ -74,6 +79,19 @@ def _swap(staging: Path, output: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE), so that no moment exists
+    without an output/ — even if the build is killed right then. False where it is not there."""
+    libc = ctypes.util.find_library("c")
+    if libc is None:
+        return False
+    renameat2 = getattr(ctypes.CDLL(libc, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 @contextlib.contextmanager
@@ -95,8 +113,13 @@ def exclusive(output: Path) -> Iterator[None]:
 
 
 def clean_leftovers(output: Path) -> None:
-    """Remove staging folders that a killed build left beside output/ (ours only)."""
+    """Tidy what a killed build left beside output/ (ours only): a published site moved aside
+    when the kill came between two renames goes back to output/; staging folders go."""
     output = output.resolve()
+    if not output.exists():
+        moved = sorted(p for p in output.parent.glob(f".{output.name}.old-*") if is_published_by_us(p))
+        if moved:
+            moved[-1].rename(output)
     for leftover in output.parent.glob(f".{output.name}.*-*"):
         if leftover.is_dir() and (is_published_by_us(leftover) or leftover.name.startswith(f".{output.name}.new-")):
             shutil.rmtree(leftover, ignore_errors=True)

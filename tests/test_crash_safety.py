@@ -1,0 +1,91 @@
+"""A build killed at any moment (SIGKILL) leaves output/ as the old site or the new one, never a
+mix and never missing; the next build succeeds and gives what a clean build gives."""
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+from site_builder.build import build
+
+KILL_AFTER = (0.05, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2, 2.7, 3.5)  # seconds into a build
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def two_sites(tmp_path, corpus):
+    """content/ whose site can be the seed alone (old) or the seed and Tonga (new), and both
+    sites as clean builds make them."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    extra = corpus / "reports" / "tonga2008.txt"
+    expected = {}
+    for name, with_extra in (("old", False), ("new", True)):
+        target = content / "reports" / extra.name
+        shutil.copy(extra, target) if with_extra else target.unlink(missing_ok=True)
+        build(content, tmp_path / f"expected-{name}", incremental=False)
+        expected[name] = snapshot(tmp_path / f"expected-{name}")
+    (content / "reports" / extra.name).unlink()
+    return content, extra, expected
+
+
+def test_a_killed_build_leaves_the_old_site_or_the_new(tmp_path, two_sites):
+    content, extra, expected = two_sites
+    output = tmp_path / "output"
+    build(content, output)
+    assert snapshot(output) == expected["old"]
+    outcomes = []
+    for delay in KILL_AFTER:
+        # each build changes the site: it adds the report to the old one, or removes it from the new
+        now = "old" if snapshot(output) == expected["old"] else "new"
+        wanted = "new" if now == "old" else "old"
+        target = content / "reports" / extra.name
+        shutil.copy(extra, target) if wanted == "new" else target.unlink(missing_ok=True)
+        process = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--content", str(content),
+                                    "--output", str(output)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert output.is_dir(), f"killed after {delay} s: output/ is missing"
+        found = snapshot(output)
+        assert found in (expected["old"], expected["new"]), f"killed after {delay} s: a mix of two sites"
+        outcomes.append("published" if found == expected[wanted] else "not yet")
+    # the kills landed both before and after the swap
+    assert "published" in outcomes and "not yet" in outcomes, outcomes
+    # a build after the crashes succeeds, reuses what it may, and gives the clean result
+    result = build(content, output)
+    wanted = "new" if (content / "reports" / extra.name).exists() else "old"
+    assert snapshot(output) == expected[wanted] and result.pages > 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_the_swap_is_one_step_on_linux(tmp_path):
+    from site_builder.write import _exchange
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "in-a").touch()
+    assert _exchange(tmp_path / "a", tmp_path / "b")
+    assert (tmp_path / "b" / "in-a").exists() and not (tmp_path / "a" / "in-a").exists()
+
+
+def test_a_site_moved_aside_by_a_killed_build_is_put_back(tmp_path):
+    from site_builder.write import MARKER, clean_leftovers
+    output = tmp_path / "output"
+    build(ROOT / "content", output)
+    published = snapshot(output)
+    output.rename(tmp_path / ".output.old-abc123")  # where the two-rename swap was killed
+    (tmp_path / ".output.new-def456").mkdir()
+    (tmp_path / ".output.new-def456" / MARKER).touch()
+    clean_leftovers(output)
+    assert snapshot(output) == published
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.")]
