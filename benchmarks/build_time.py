@@ -3,8 +3,9 @@ the time to add one report to the built archive.
 
     .venv/bin/python benchmarks/build_time.py [--corpus ../shared/corpus] [--repeat 3]
 
-Reports the median of several clean builds of each archive, split into parsing, rendering and
-writing, with pages, recommendations and output size; then, for the larger archive, a build of
+Reports the median of several clean builds of each archive, split into the build's stages
+(parsing, indexing for search, rendering pages — on every core —, writing the other files), with
+pages, recommendations and output size; then, for the larger archive, a build of
 it without its last report followed by the incremental build that adds it back. Figures are
 for comparing runs on one machine: quote ratios, not absolute times, from a shared machine.
 """
@@ -12,42 +13,47 @@ for comparing runs on one machine: quote ratios, not absolute times, from a shar
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from site_builder.build import build, parse_reports, render_site, report_files
-from site_builder.write import publish
+from site_builder.build import build, report_files
+from site_builder.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+class StageTimes(Progress):
+    """Records how long each stage of a build takes."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name, total):
+        started = time.perf_counter()
+        yield lambda: None
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
 def measure(content: Path, repeat: int) -> dict:
-    parse_times, render_times, write_times = [], [], []
+    runs = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
+            times = StageTimes()
             started = time.perf_counter()
-            reports, _ = parse_reports(report_files(content))
-            parsed = time.perf_counter()
-            files, pages, _ = render_site(reports, content)
-            rendered = time.perf_counter()
-            publish(files, Path(out) / "output")
-            written = time.perf_counter()
-        parse_times.append(parsed - started)
-        render_times.append(rendered - parsed)
-        write_times.append(written - rendered)
-    total = [p + r + w for p, r, w in zip(parse_times, render_times, write_times)]
+            result = build(content, Path(out) / "output", progress=times, incremental=False)
+            total = time.perf_counter() - started
+            size = sum(p.stat().st_size for p in (Path(out) / "output").rglob("*") if p.is_file())
+        runs.append({"parse": times.seconds["Parsing reports"], "index": times.seconds["Indexing for search"],
+                     "render": times.seconds["Rendering pages"], "write": times.seconds["Writing files"],
+                     "total": total})
     return {
-        "reports": len(reports),
-        "recommendations": sum(len(r.recommendations) for r in reports),
-        "pages": pages,
-        "bytes": sum(len(data) for data in files.values() if isinstance(data, bytes)),
-        "parse": statistics.median(parse_times),
-        "render": statistics.median(render_times),
-        "write": statistics.median(write_times),
-        "total": statistics.median(total),
+        "reports": result.reports, "recommendations": result.recommendations, "pages": result.pages,
+        "bytes": size, **{key: statistics.median(run[key] for run in runs) for key in runs[0]},
     }
 
 
@@ -66,12 +72,12 @@ def main() -> None:
                 shutil.copy(report, content / "reports" / report.name)
             archives["seed + corpus"] = content
         print(f"{'archive':<14} {'reports':>7} {'recs':>6} {'pages':>6} {'MB':>6} {'parse s':>8} "
-              f"{'render s':>9} {'write s':>8} {'total s':>8} {'ms/page':>8}")
+              f"{'index s':>8} {'render s':>9} {'write s':>8} {'total s':>8} {'ms/page':>8}")
         results = {}
         for name, content in archives.items():
             m = results[name] = measure(content, args.repeat)
             print(f"{name:<14} {m['reports']:>7} {m['recommendations']:>6} {m['pages']:>6} "
-                  f"{m['bytes'] / 1e6:>6.1f} {m['parse']:>8.2f} {m['render']:>9.2f} {m['write']:>8.2f} "
+                  f"{m['bytes'] / 1e6:>6.1f} {m['parse']:>8.2f} {m['index']:>8.2f} {m['render']:>9.2f} {m['write']:>8.2f} "
                   f"{m['total']:>8.2f} {1000 * m['total'] / m['pages']:>8.2f}")
         if len(archives) > 1:
             print()

@@ -25,7 +25,8 @@ from .parse import parse_file
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
-from .write import clean_leftovers, exclusive, is_published_by_us, publish
+from .parallel import forked_map
+from .write import Staging, clean_leftovers, exclusive, is_published_by_us
 
 REPORT_SUFFIXES = {".txt", ".pdf"}
 
@@ -131,12 +132,23 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], cache: BuildCache
     return made
 
 
-def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATES,
+@dataclass(frozen=True)
+class Rendered:
+    pages: int
+    files: int
+    written: int  # files written anew; the rest were hard-linked, unchanged, from the last build
+    manifest: dict[str, str]  # page file → the fingerprint of what it was made from
+
+
+PAGES_PER_TASK = 200
+
+
+def render_site(reports: list[Report], content: Path, staging: Staging, templates: Path = TEMPLATES,
                 hashes: dict[str, str] | None = None, previous: Previous | None = None,
-                progress: Progress = Progress(), cache: BuildCache | None = None,
-                ) -> tuple[dict[str, bytes | Path], int, dict[str, str]]:
-    """Every file of the site, by path relative to output/ (bytes, or an unchanged file of the
-    previous build to reuse), the number of HTML pages, and the fingerprint of each page."""
+                progress: Progress = Progress(), cache: BuildCache | None = None) -> Rendered:
+    """Every file of the site, written into `staging`: the pages (rendered on every core, or
+    linked from the previous build when what they are made from has not changed), the assets,
+    the data exports and the search index."""
     site = load_site_settings(content)
     assets = fingerprint_assets(templates / "static")
     urls = Urls(site["base_url"], asset_names(assets))
@@ -144,40 +156,54 @@ def render_site(reports: list[Report], content: Path, templates: Path = TEMPLATE
     hashes = hashes or {r.source: r.source for r in reports}
     search_files, related = _search_stage(archive, urls, hashes, cache, progress)
     pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
+    seen: dict[str, str] = {}
+    for page in pages:
+        path = output_path(page.url)
+        if path in seen:
+            raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
+        seen[path] = page.title
     # Everything every page is made from: the code, the templates, the site's settings.
     common = fingerprint_files([PACKAGE, templates, content / "site.yaml"])
-
-    files: dict[str, bytes | Path] = {}
-    manifest: dict[str, str] = {}
-    seen: dict[str, str] = {}
     env = environment(urls, site, templates)
-    with progress.stage("Rendering pages", len(pages)) as advance:
-        for page in pages:
+
+    def render_pages(task: int) -> tuple[dict[str, str], int, int]:
+        manifest, written = {}, 0
+        share = pages[task * PAGES_PER_TASK:(task + 1) * PAGES_PER_TASK]
+        for page in share:
             path = output_path(page.url)
-            if path in seen:
-                raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
-            seen[path] = page.title
             manifest[path] = _fingerprint(page, common, hashes, content)
             old = previous.output / path if previous else None
             if previous and previous.manifest.get(path) == manifest[path] and old.is_file():
-                files[path] = old
-            else:
-                try:
-                    files[path] = render_page(env, page)
-                except jinja2.TemplateError as error:
-                    where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
-                    raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
-            advance()
-    for name, data in assets.items():
-        files[f"assets/{name}"] = data
-    for url, data in exports.data_files(archive, urls).items():
-        files[output_path(url)] = data
+                staging.write(path, old)
+                continue
+            try:
+                written += staging.write(path, render_page(env, page))
+            except jinja2.TemplateError as error:
+                where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
+                raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
+        return manifest, written, len(share)
+
+    manifest: dict[str, str] = {}
+    written = 0
+    with progress.stage("Rendering pages", len(pages)) as advance:
+        for part, count, done in forked_map(render_pages, -(-len(pages) // PAGES_PER_TASK)):
+            manifest.update(part)
+            written += count
+            for _ in range(done):
+                advance()
+
+    files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
+    files.update((output_path(url), data) for url, data in exports.data_files(archive, urls).items())
     files["sitemap.xml"] = exports.sitemap(pages, urls)
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
     files["_redirects"] = exports.redirects(archive, urls)
     files.update(search_files)
-    return files, len(pages), manifest
+    with progress.stage("Writing files", len(files)):
+        for path in sorted(files):
+            written += staging.write(path, files[path])
+    return Rendered(pages=len(pages), files=len(pages) + len(files), written=written,
+                    manifest=dict(sorted(manifest.items())))
 
 
 def build(content: Path, output: Path, templates: Path = TEMPLATES,
@@ -197,20 +223,20 @@ def _build(content: Path, output: Path, templates: Path, progress: Progress, inc
     previous = None
     if cache and is_published_by_us(output):
         previous = Previous(output.resolve(), cache.load_manifest())
-    files, page_count, manifest = render_site(reports, content, templates, hashes, previous, progress, cache)
-    with progress.stage("Writing files", len(files)):
-        if cache:
-            cache.forget_manifest()
-        publish(files, output)
     if cache:
-        cache.store_manifest(manifest)
+        cache.forget_manifest()  # output/ is about to change
+    with Staging(output) as staging:
+        rendered = render_site(reports, content, staging, templates, hashes, previous, progress, cache)
+        staging.publish()
+    if cache:
+        cache.store_manifest(rendered.manifest)
     warnings = tuple(f"{report.source}: {warning}" for report in reports for warning in report.warnings)
     return BuildResult(
         reports=len(reports),
         recommendations=sum(len(r.recommendations) for r in reports),
-        pages=page_count,
-        files=len(files),
-        rendered=sum(1 for data in files.values() if isinstance(data, bytes)),
+        pages=rendered.pages,
+        files=rendered.files,
+        rendered=rendered.written,
         warnings=warnings,
         seconds=time.perf_counter() - started,
     )

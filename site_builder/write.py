@@ -28,38 +28,58 @@ def is_published_by_us(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
+class Staging:
+    """The new output folder, written beside output/ and swapped in by `publish`; removed if
+    anything fails before. Used as a context manager. Files may be written from forked workers
+    (each its own files)."""
+
+    def __init__(self, output: Path):
+        output = output.resolve()
+        if output.exists() and not output.is_dir():
+            raise BuildError(f"{output} exists and is not a folder; choose another output path")
+        if output.is_dir() and any(output.iterdir()) and not is_published_by_us(output):
+            raise BuildError(f"{output} holds files site-builder did not write; it will not replace "
+                             "them. Empty it or choose another output path")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.output = output
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write(self, relative: str, data: bytes | Path) -> bool:
+        """Write one file: its bytes, or the path of an unchanged file of the current output,
+        which is hard-linked (files are never changed in place, so old and new folders can share
+        them). True when bytes were written."""
+        path = self.folder / relative
+        if self.folder not in path.resolve().parents:
+            raise BuildError(f"refusing to write outside the output folder: {relative}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            try:
+                os.link(data, path)
+            except OSError:
+                shutil.copyfile(data, path)
+            return False
+        path.write_bytes(data)
+        return True
+
+    def publish(self) -> None:
+        (self.folder / MARKER).write_text("written by site-builder; safe to delete\n", encoding="utf-8")
+        os.chmod(self.folder, 0o755)
+        _swap(self.folder, self.output)
+
+
 def publish(files: dict[str, bytes | Path], output: Path) -> None:
-    """Write `files` as the new content of `output`, atomically. A file is given as its bytes,
-    or as the path of an unchanged file of the current output, which is hard-linked (files are
-    never changed in place, so old and new folders can share them)."""
-    output = output.resolve()
-    if output.exists() and not output.is_dir():
-        raise BuildError(f"{output} exists and is not a folder; choose another output path")
-    if output.is_dir() and any(output.iterdir()) and not is_published_by_us(output):
-        raise BuildError(f"{output} holds files site-builder did not write; it will not replace "
-                         "them. Empty it or choose another output path")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    try:
+    """Write `files` (by path relative to output/) as the new content of `output`, atomically."""
+    with Staging(output) as staging:
         for relative in sorted(files):
-            path = staging / relative
-            if staging not in path.resolve().parents:
-                raise BuildError(f"refusing to write outside the output folder: {relative}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = files[relative]
-            if isinstance(data, Path):
-                try:
-                    os.link(data, path)
-                except OSError:
-                    shutil.copyfile(data, path)
-            else:
-                path.write_bytes(data)
-        (staging / MARKER).write_text("written by site-builder; safe to delete\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            staging.write(relative, files[relative])
+        staging.publish()
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -89,3 +89,16 @@ def test_a_site_moved_aside_by_a_killed_build_is_put_back(tmp_path):
     clean_leftovers(output)
     assert snapshot(output) == published
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output.")]
+
+
+def test_work_spread_over_forked_workers_comes_back_whole_and_errors_surface():
+    from site_builder.errors import BuildError
+    from site_builder.parallel import forked_map
+    assert sorted(forked_map(lambda n: n * n, 7, workers=2)) == [n * n for n in range(7)]
+
+    def failing(n):
+        if n == 3:
+            raise BuildError("template review.html:4: boom")
+        return n
+    with pytest.raises(BuildError, match="review.html:4: boom"):
+        list(forked_map(failing, 6, workers=2))

@@ -1,0 +1,55 @@
+"""Work spread over the machine's cores by forking.
+
+Forked children see the parent's data as it was — the archive, the pages, the templates — so
+nothing big is pickled on the way in; each task writes its own files and sends back only a
+small summary. Where fork is not available, or one core is, or the caller is not the main
+thread, tasks run in this process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_TASK: Callable[[int], Any] | None = None  # the task of the running forked_map, for the children
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _die_with_parent() -> None:
+    """A worker whose build is killed stops too, instead of writing on into a dead staging folder."""
+    libc = ctypes.util.find_library("c")
+    if libc is not None:
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(libc).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _run(index: int) -> Any:
+    return _TASK(index)
+
+
+def forked_map(task: Callable[[int], Any], count: int, workers: int | None = None) -> Iterator[Any]:
+    """task(0) … task(count − 1) on every core; results as they come (in any order). A task's
+    exception is raised here."""
+    global _TASK
+    workers = min(workers or cores(), count)
+    # Forking from a thread (serve rebuilds in its watcher's thread) could copy a lock another
+    # thread holds: there, and without fork, the tasks run here.
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.current_thread() is not threading.main_thread():
+        yield from (task(index) for index in range(count))
+        return
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
+            yield from pool.imap_unordered(_run, range(count))
+    finally:
+        _TASK = None
