@@ -91,10 +91,17 @@ def repair_mojibake(text: str) -> str:
 _LEGACY_CODECS = ("mac_roman", "cp1252")
 
 
+# Byte-order marks: Windows saves "Unicode" text as UTF-16 with one (UTF-32 before UTF-16: its
+# mark begins with UTF-16's).
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def decode(data: bytes) -> str:
     """Decode a report's bytes: UTF-8 if it is valid, else the legacy code page that reads best."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,7 +119,10 @@ def decode(data: bytes) -> str:
 
 
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\t\v"), " ")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# Invisible characters, and the control characters a damaged file can hold (NUL, DEL …); not
+# \n, and not \f, which marks a page break.
+_INVISIBLE = dict.fromkeys([*map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+                            *range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f], None)
 
 
 def clean_text(text: str) -> str:
@@ -133,12 +143,12 @@ PDF_MAGIC = b"%PDF-"
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control characters: an image, an archive, a Word file, not text."""
+    """Many control characters (NUL bytes among them): an image, an archive, a Word file, not text."""
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return False  # UTF-16 and UTF-32 text is full of NUL bytes
     sample = data[:65536]
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(sample) * 0.01
+    return controls > len(sample) * 0.01  # a stray NUL in a damaged text is not enough
 
 
 def pdf_to_text(path: Path) -> str:

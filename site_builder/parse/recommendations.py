@@ -38,18 +38,37 @@ def _plain_item_pattern(item: int) -> re.Pattern[str]:
     return re.compile(rf"{item}(?<![\d.,/\-–]{item})\.(?=\s+[A-Z“\"‘'(])")
 
 
-def _follow_chain(text: str, pattern_for) -> list[re.Match[str]]:
+# How many numbers a list may skip (a misprint, a number printed twice) and still be followed.
+LOOKAHEAD = 3
+
+
+def _any_item_pattern(paragraph: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.]){paragraph}\.\d+\b\.?(?=\s)")
+
+
+def _follow_chain(text: str, pattern_for, any_item: re.Pattern[str] | None = None) -> list[re.Match[str]]:
+    """The items 1, 2, 3 … in order. With `any_item`, a number the list skips does not end it:
+    the chain goes on from one of the next numbers, and items printed in between with another
+    number (125.2 twice) are kept too, so no recommendation is swallowed by the one before."""
     matches, position, item = [], 0, 1
-    while (found := pattern_for(item).search(text, position)) is not None:
+    while True:
+        found = pattern_for(item).search(text, position)
+        if found is None and any_item is not None and matches:
+            for skip in range(1, LOOKAHEAD + 1):
+                if (found := pattern_for(item + skip).search(text, position)) is not None:
+                    matches += any_item.finditer(text, position, found.start())
+                    item += skip
+                    break
+        if found is None:
+            return matches
         matches.append(found)
         position, item = found.end(), item + 1
-    return matches
 
 
 def find_list(paragraph: RawParagraph) -> RecommendationList | None:
     text = paragraph.text
     number = paragraph.number
-    markers = _follow_chain(text, lambda item: _item_pattern(number, item))
+    markers = _follow_chain(text, lambda item: _item_pattern(number, item), _any_item_pattern(number))
     ids = [m.group(0).rstrip(".") for m in markers]
     if not markers:
         # Cycle 1: items numbered 1., 2. … after a lead-in that speaks of recommendations.
@@ -71,6 +90,28 @@ def find_list(paragraph: RawParagraph) -> RecommendationList | None:
         items[-1] = (last_id, last_text[: closing.start() + 1])
         trailer = last_text[closing.end():]
     return RecommendationList(number, text[: markers[0].start()].strip(), items, trailer)
+
+
+def _numbering_warnings(paragraph: int, ids: list[str]) -> list[ParseWarning]:
+    """What is odd in a list's numbering: a number missing, misprinted or out of order (a number
+    printed twice is told where the second copy gets its id)."""
+    warnings, expected, seen = [], 1, set()
+    items = [int(rec_id.rsplit(".", 1)[1]) for rec_id in ids]
+    for index, (rec_id, item) in enumerate(zip(ids, items)):
+        following = items[index + 1] if index + 1 < len(items) else None
+        if item == expected:
+            expected += 1
+        elif following == expected + 1:  # it stands where `expected` should be
+            warnings.append(ParseWarning(f"recommendation {paragraph}.{expected} is printed as {rec_id}", paragraph))
+            expected += 1
+        elif item > expected:
+            missing = f"{paragraph}.{expected}" + (f"–{paragraph}.{item - 1}" if item - 1 > expected else "")
+            warnings.append(ParseWarning(f"recommendation {missing} is missing: the list goes on at {rec_id}", paragraph))
+            expected = item + 1
+        elif rec_id not in seen:
+            warnings.append(ParseWarning(f"recommendation {rec_id} is printed out of order", paragraph))
+        seen.add(rec_id)
+    return warnings
 
 
 def parse_recommendations(
@@ -104,6 +145,7 @@ def parse_recommendations(
                 f"the wording that introduces recommendations {found.items[0][0]}–{found.items[-1][0]} "
                 f"states no position we know: “{found.lead_in[:160]}”", number))
 
+        warnings += _numbering_warnings(number, [rec_id for rec_id, _ in found.items])
         for rec_id, raw in found.items:
             if rec_id in seen_ids:
                 warnings.append(ParseWarning(f"recommendation id {rec_id} appears twice; the second is kept as {rec_id}-2", number))
