@@ -208,6 +208,11 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
         urls.state(state), "state.html", state.name,
         f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
         {"profile": profile, "made_groups": made_groups,
+         # a state page stays short (under 200 KB) however long the record: past these, the
+         # recommendations are listed on their own pages and older statements only linked
+         "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
+         "statements": profile.statements[:STATE_PAGE_STATEMENTS],
+         "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
          "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
          "made_counts": counts(m.recommendation for m in profile.made),
          "share_supported": share_supported(m.recommendation for m in profile.made)},
@@ -242,32 +247,48 @@ def _reviews(archive: Archive, urls: Urls) -> Page:
     )
 
 
-# Rows per page of the archive-wide list: keeps each page well under 200 KB of HTML.
+# Rows per page of the long lists: keeps each page well under 200 KB of HTML.
 LIST_PAGE_SIZE = 200
+STATE_PAGE_RECOMMENDATIONS = 200
+STATE_PAGE_STATEMENTS = 40
 
 
-def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
-    rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
+def _list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, what: str,
+                crumbs: tuple[tuple[str, str], ...], inputs: tuple[str, ...]) -> list[Page]:
+    """A long list of recommendations as pages of LIST_PAGE_SIZE rows: `url_of(n)` is page n."""
     total_pages = max(1, -(-len(rows) // LIST_PAGE_SIZE))
     pages = []
     for number in range(1, total_pages + 1):
         chunk = rows[(number - 1) * LIST_PAGE_SIZE: number * LIST_PAGE_SIZE]
-        title = "All recommendations" + (f", page {number} of {total_pages}" if total_pages > 1 else "")
-        crumbs = (("Archive", urls.home()), ("Recommendations", urls.recommendations()))
-        if number > 1:
-            crumbs += ((f"Page {number}", urls.recommendations(number)),)
+        page_crumbs = crumbs + (((f"Page {number}", url_of(number)),) if number > 1 else ())
         pages.append(Page(
-            urls.recommendations(number), "recommendation_list.html", title,
-            f"All {len(rows)} recommendations in the archive, by review"
+            url_of(number), "recommendation_list.html",
+            title + (f", page {number} of {total_pages}" if total_pages > 1 else ""),
+            f"{what}: {len(rows)} recommendations"
             + (f"; rows {(number - 1) * LIST_PAGE_SIZE + 1}–{(number - 1) * LIST_PAGE_SIZE + len(chunk)}" if total_pages > 1 else "")
             + ". Sortable and filterable by position, recommending state, regional group and cycle.",
             {"rows": chunk, "counts": counts(rec for _, rec in rows), "report": None,
              "pagination": {"page": number, "pages": total_pages,
-                            "links": [(n, urls.recommendations(n)) for n in range(1, total_pages + 1)]}},
-            breadcrumbs=crumbs,
-            inputs=(ALL_REPORTS,),
+                            "links": [(n, url_of(n)) for n in range(1, total_pages + 1)]}},
+            breadcrumbs=page_crumbs,
+            inputs=inputs,
         ))
     return pages
+
+
+def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
+    rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
+    return _list_pages(rows, urls.recommendations, "All recommendations", "Every recommendation in the archive, by review",
+                       (("Archive", urls.home()), ("Recommendations", urls.recommendations())), (ALL_REPORTS,))
+
+
+def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
+    state = profile.state
+    rows = [(made.report, made.recommendation) for made in profile.made]
+    return _list_pages(rows, lambda n: urls.state_recommendations(state, n), f"Recommendations made by {state.name}",
+                       f"Every recommendation {state.name} made, by review",
+                       (("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state)),
+                        ("Recommendations made", urls.state_recommendations(state))), inputs)
 
 
 def _search(archive: Archive, urls: Urls) -> Page:
@@ -299,7 +320,10 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
         pages += [_recommendation(report, rec, i, urls, by_state, lead_ins,
                                   [by_key[key] for key in related.get((review, rec.id), ())])
                   for i, rec in enumerate(report.recommendations)]
-    pages += [_state(profile, urls) for profile in archive.profiles]
+    for profile in archive.profiles:
+        pages.append(_state(profile, urls))
+        if profile.made:
+            pages += _state_recommendations(profile, urls, pages[-1].inputs)
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
                       "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))

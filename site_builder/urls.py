@@ -51,6 +51,11 @@ class Urls:
     def state(self, state: State) -> str:
         return f"/states/{state.slug}/"
 
+    def state_recommendations(self, state: State, page: int = 1) -> str:
+        """Every recommendation a state made, in pages of LIST_PAGE_SIZE rows."""
+        first = f"{self.state(state)}recommendations/"
+        return first if page == 1 else f"{first}page-{page}/"
+
     def search(self, query: str = "") -> str:
         """The search page; with a query, the shareable URL of its results."""
         return f"/search/?q={quote_plus(query)}" if query else "/search/"

@@ -105,3 +105,24 @@ def test_content_without_site_settings_builds_with_the_defaults(tmp_path):
     build(content, tmp_path / "output")
     build(content, tmp_path / "output")  # and again, incrementally
     assert 'href="https://example.org/"' in (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_long_state_record_is_listed_on_pages_of_its_own(monkeypatch, seed):
+    from site_builder import pages as pages_module
+    from site_builder.enrich import build_archive
+    from site_builder.render import environment, render_page
+    from site_builder.urls import Urls
+    monkeypatch.setattr(pages_module, "LIST_PAGE_SIZE", 3)
+    monkeypatch.setattr(pages_module, "STATE_PAGE_RECOMMENDATIONS", 2)
+    monkeypatch.setattr(pages_module, "STATE_PAGE_STATEMENTS", 0)
+    urls = Urls("https://example.org")
+    site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
+    found = {page.url: page for page in pages_module.site_pages(build_archive([seed]), urls, site, [])}
+    spain = found["/states/spain/"]
+    made = len(spain.context["profile"].made)
+    assert made > 6 and not spain.context["list_texts"]
+    lists = [url for url in found if url.startswith("/states/spain/recommendations/")]
+    assert len(lists) == -(-made // 3) and "/states/spain/recommendations/page-2/" in lists
+    html = render_page(environment(urls, site), spain).decode()
+    assert 'href="/states/spain/recommendations/"' in html and 'class="rec-list"' not in html
+    assert "also spoke in 1 more dialogue" in html

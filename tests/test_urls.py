@@ -40,8 +40,9 @@ def test_every_seed_page_is_there(seed):
     listed = seed_urls(seed)
     assert "/reviews/kazakhstan/cycle-2/" in listed
     assert sum(1 for url in listed if url.startswith("/reviews/kazakhstan/cycle-2/1")) == 194
-    states = [url for url in listed if url.startswith("/states/") and url != "/states/"]
+    states = [url for url in listed if url.startswith("/states/") and url.count("/") == 3]
     # Kazakhstan, the 71 recommending states, Ethiopia and Mauritania (who spoke without
-    # recommending) and South Africa, who sat on the troika.
+    # recommending) and South Africa, who sat on the troika; each recommending state's list.
     assert len(states) == 75
+    assert sum(1 for url in listed if url.startswith("/states/") and url.endswith("/recommendations/")) == 71
     assert {"/states/ethiopia/", "/states/mauritania/", "/states/south-africa/"} <= set(states)
