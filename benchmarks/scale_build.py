@@ -1,0 +1,450 @@
+"""Our build against Hugo at 10,000, 50,000 and 100,000 recommendations, in one run.
+
+    .venv/bin/python benchmarks/scale_build.py [--scales 10000,50000,100000] [--work DIR]
+        [--no-hugo] [--no-pagefind] [--json FILE] [--worktree] [--add FILE]
+
+The machines are shared and noisy: compare the figures of one run with each other (the ratios
+printed), not with another run's; each scale's load average is recorded beside them.
+
+What is measured (KB and MB are 1,000 and 1,000,000 bytes):
+
+- The code. By default the committed HEAD (`git rev-parse --short HEAD`, printed), exported with
+  `git archive` into WORK/code-<hash> and put first on PYTHONPATH for every step, so work in
+  progress in the tree is not measured; `--worktree` measures the tree as it is (`+dirty` when
+  site_builder/ or templates/ differ from HEAD).
+- The archives. `benchmarks/scale_corpus.py WORK/archive-N --recommendations N`: the 26 real
+  reports plus synthetic ones recombined from them (its docstring says how), N recommendations
+  in all. Kept in WORK with the generator's summary (WORK/archive-N.json), so a rerun with the
+  same --work reuses them.
+- Our build: `site-builder build --content WORK/archive-N --output WORK/ours-N --clean` in its own
+  process. Wall time (perf_counter around the process); CPU time and the largest process's peak
+  RSS from `/usr/bin/time -v` (User + System time, "Maximum resident set size"); the process
+  tree's peak RSS, the sum of VmRSS over the process and its descendants sampled every 0.2 s
+  (this is "peak RSS MB"); pages from the "Built N pages" line; the stage times from its
+  "Parsing reports: 77 in 5.3 s" lines. Output: bytes and files of WORK/ours-N, the HTML pages
+  among them, the largest one, and how many are over 200 KB.
+- Adding one report: a clean build leaves no cache, so an incremental build with nothing changed
+  fills it first (timed, reported as "cache fill"); then a real report the archive lacks (the
+  first of ../shared/corpus/recent/*.txt whose state and cycle it does not hold, or --add FILE)
+  is copied into its reports/ and `site-builder build` (incremental) is timed; it is removed
+  again afterwards, so the archive stays as generated. Its ratio is to the clean build.
+- Hugo (Debian's, `apt-get install -y hugo` when `hugo` is missing; skipped with a message if
+  that fails). `benchmarks/hugo/convert.py` turns our build's JSON exports (and, for what they
+  do not hold, the `parse --json` contract of each report) into a Hugo site, WORK/hugo-site-N,
+  with the layouts of benchmarks/hugo/ (the same pages: reviews, their tables, recommendations,
+  states, the lists of 200 rows a page — all recommendations, each state's —, prose, search
+  frame, 404; only our "same ask elsewhere" lists, made from our search index, are left out);
+  its time is reported apart. Timed: `hugo --source WORK/hugo-site-N --destination WORK/hugo-N
+  --quiet --minify=false` alone, measured like our build. Hugo uses every core by default
+  (GOMAXPROCS = the machine's cores): "cores busy", CPU time / wall time, says how many each
+  kept busy. Its pages are its HTML files less its redirect page (/recommendations/page/1/).
+  Our build does more than render HTML (the search index, related lists, CSV/JSON exports), so
+  its "Rendering pages" stage is set against Hugo's render too.
+- Pagefind over our output: `python -m pagefind --site WORK/ours-N --output-path
+  WORK/pagefind-N` when `import pagefind` works (`pip install 'pagefind[bin]'`), timed the same
+  way; the index's bytes and files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+CONVERT = ROOT / "benchmarks" / "hugo" / "convert.py"
+PAGE_LIMIT = 200_000  # bytes: no page should be larger
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+# --- Measuring a command ------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    command: list[str]
+    seconds: float  # wall
+    cpu_seconds: float  # user + system, the process and its children
+    max_rss: int  # bytes, the largest single process (getrusage via /usr/bin/time -v)
+    tree_rss: int  # bytes, the largest sum over the process tree (sampled)
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants, now."""
+    children, total, todo = _children_by_parent(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError):
+            pass
+        todo += children.get(pid, [])
+    return total
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, root: int, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.root, self.interval, self.peak = root, interval, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.peak = max(self.peak, tree_rss(self.root))
+
+
+def _time_report(text: str, label: str) -> float:
+    found = re.search(rf"{re.escape(label)}: ([\d.]+)", text)
+    return float(found.group(1)) if found else 0.0
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        process = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *command], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        stdout, stderr = process.communicate()
+        seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        usage = report.read()
+    return Run(command, seconds,
+               _time_report(usage, "User time (seconds)") + _time_report(usage, "System time (seconds)"),
+               int(_time_report(usage, "Maximum resident set size (kbytes)")) * 1024,
+               sampler.peak, process.returncode, stdout, stderr)
+
+
+def checked(run: Run, what: str) -> Run:
+    if run.returncode != 0:
+        raise SystemExit(f"{what} failed (exit {run.returncode}): {' '.join(run.command)}\n{run.stderr[-3000:]}")
+    return run
+
+
+def summary(run: Run) -> dict:
+    """A run's figures, without its output."""
+    figures = asdict(run)
+    del figures["stdout"], figures["stderr"]
+    return figures
+
+
+# --- The code, the archives, the output ---------------------------------------------------------
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def code_under_test(work: Path, worktree: bool) -> tuple[Path, str]:
+    """The folder whose site_builder is measured, and what it is (a commit, maybe `+dirty`)."""
+    commit = git("rev-parse", "--short", "HEAD")
+    if worktree:
+        dirty = git("status", "--porcelain", "--", "site_builder", "templates")
+        return ROOT, commit + ("+dirty" if dirty else "")
+    folder = work / f"code-{commit}"
+    if not folder.exists():
+        archive = work / f"code-{commit}.tar"
+        subprocess.run(["git", "archive", "-o", str(archive), "HEAD", "site_builder", "templates", "content",
+                        "benchmarks"], cwd=ROOT, check=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder)
+        archive.unlink()
+    return folder, commit
+
+
+def ensure_archive(work: Path, recommendations: int, code: Path, env: dict[str, str]) -> tuple[Path, dict]:
+    folder, done = work / f"archive-{recommendations}", work / f"archive-{recommendations}.json"
+    for added in (CORPUS / "recent").glob("*.txt"):  # left by a run stopped while adding one
+        (folder / "reports" / added.name).unlink(missing_ok=True)
+    if folder.exists() and done.exists():
+        return folder, json.loads(done.read_text())
+    run = checked(measure([sys.executable, str(code / "benchmarks" / "scale_corpus.py"), str(folder),
+                           "--recommendations", str(recommendations), "--corpus", str(CORPUS)], env), "generating the archive")
+    made = {"summary": run.stdout.strip().splitlines()[0], "seconds": run.seconds}
+    done.write_text(json.dumps(made, indent=1))
+    return folder, made
+
+
+def folder_stats(folder: Path) -> dict:
+    """Bytes and files of a built site; its HTML pages, the largest, those over PAGE_LIMIT."""
+    total = files = html = html_bytes = redirects = over = 0
+    largest = (0, "")
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total, files = total + size, files + 1
+        if path.suffix != ".html":
+            continue
+        if size < 2000 and 'http-equiv="refresh"' in path.read_text(errors="replace"):
+            redirects += 1  # Hugo's alias page for /recommendations/page/1/
+            continue
+        html, html_bytes = html + 1, html_bytes + size
+        over += size > PAGE_LIMIT
+        largest = max(largest, (size, str(path.relative_to(folder))))
+    return {"bytes": total, "files": files, "html_pages": html, "html_bytes": html_bytes,
+            "redirect_pages": redirects, "largest_page_bytes": largest[0], "largest_page": largest[1],
+            "pages_over_200kb": over}
+
+
+# --- Our build ----------------------------------------------------------------------------------
+
+def site_builder(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("site-builder")), *args]
+
+
+def stage_times(stderr: str) -> dict[str, float]:
+    """`Rendering pages: 10383 in 14.4 s` lines → {"Rendering pages": 14.4}."""
+    return {name: float(seconds) for name, seconds in re.findall(r"^(\w[\w ]*): \d+ in ([\d.]+) s$", stderr, re.M)}
+
+
+def our_build(content: Path, output: Path, env: dict[str, str], clean: bool) -> dict:
+    run = checked(measure(site_builder("build", "--content", str(content), "--output", str(output),
+                                       *(["--clean"] if clean else [])), env), "site-builder build")
+    built = re.search(r"Built (\d+) pages \((\d+) files, (\d+) made anew\)", run.stdout)
+    return {**summary(run), "pages": int(built.group(1)), "files_written": int(built.group(2)),
+            "made_anew": int(built.group(3)), "stages": stage_times(run.stderr)}
+
+
+def report_to_add(chosen: Path | None, output: Path) -> Path | None:
+    """A real report whose review (state, cycle) the built archive does not hold."""
+    from site_builder.parse import parse_file
+    from site_builder.urls import review_key
+
+    held = {path.stem for path in (output / "data" / "reviews").glob("*.json")}
+    candidates = [chosen] if chosen else sorted(p for p in (CORPUS / "recent").glob("*.txt") if "Add" not in p.name)
+    for path in candidates:
+        if review_key(parse_file(path)).replace("/", "-") not in held:
+            return path
+    return None
+
+
+def add_one(content: Path, output: Path, env: dict[str, str], chosen: Path | None) -> dict:
+    fill = our_build(content, output, env, clean=False)
+    report = report_to_add(chosen, output)
+    if report is None:
+        print("  add one: every candidate report's review is already in the archive; pass --add FILE")
+        return {"cache_fill": fill}
+    target = content / "reports" / report.name
+    shutil.copy(report, target)
+    try:
+        added = our_build(content, output, env, clean=False)
+    finally:
+        target.unlink()
+    return {"cache_fill": fill, "report": str(report), **added}
+
+
+# --- Hugo and Pagefind --------------------------------------------------------------------------
+
+def ensure_hugo() -> tuple[str | None, str]:
+    """Hugo's path (None: skip it) and what was done to get it."""
+    if shutil.which("hugo"):
+        return shutil.which("hugo"), "found on PATH"
+    print("hugo is not installed: running `apt-get install -y hugo` (Debian's hugo)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for attempt in (["apt-get", "install", "-y", "hugo"], ["apt-get", "update"], ["apt-get", "install", "-y", "hugo"]):
+        subprocess.run(attempt, env=env, capture_output=True)
+        if shutil.which("hugo"):
+            return shutil.which("hugo"), "installed by this run with apt-get install -y hugo"
+    print("could not install hugo with apt-get: skipping Hugo")
+    return None, "apt-get install -y hugo failed"
+
+
+def hugo(binary: str, content: Path, output: Path, work: Path, n: int, env: dict[str, str], code: Path) -> dict:
+    site, public = work / f"hugo-site-{n}", work / f"hugo-{n}"
+    for ours in (site, public):  # both made by an earlier run of this benchmark
+        if ours.exists():
+            shutil.rmtree(ours)
+    conversion = checked(measure([sys.executable, str(CONVERT), "--content", str(content), "--output", str(output),
+                                  "--site", str(site), "--templates", str(code / "templates")], env),
+                         "converting the exports for Hugo")
+    render = checked(measure([binary, "--source", str(site), "--destination", str(public), "--quiet",
+                              "--minify=false"]), "hugo")
+    return {"conversion": {**summary(conversion), **json.loads(conversion.stdout)},
+            "render": summary(render), "output": folder_stats(public)}
+
+
+def pagefind(output: Path, work: Path, n: int) -> dict:
+    index = work / f"pagefind-{n}"
+    if index.exists():
+        shutil.rmtree(index)
+    run = checked(measure([sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(index)]),
+                  "pagefind")
+    stats = folder_stats(index)
+    return {**summary(run), "index_bytes": stats["bytes"], "index_files": stats["files"]}
+
+
+def version(command: list[str]) -> str:
+    try:
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+# --- One scale, then the table ------------------------------------------------------------------
+
+def bench_scale(n: int, args: argparse.Namespace, code: Path, env: dict[str, str], hugo_binary: str | None) -> dict:
+    print(f"\n== {n:,} recommendations (load average {os.getloadavg()[0]:.1f})", flush=True)
+    content, made = ensure_archive(args.work, n, code, env)
+    print(f"  archive: {made['summary']}", flush=True)
+    output = args.work / f"ours-{n}"
+    result: dict = {"scale": n, "load_average": os.getloadavg(), "archive": made}
+    result["ours"] = our_build(content, output, env, clean=True)
+    result["ours"]["output"] = folder_stats(output)
+    print(f"  ours: {result['ours']['pages']:,} pages in {result['ours']['seconds']:.1f} s", flush=True)
+    if hugo_binary:
+        result["hugo"] = hugo(hugo_binary, content, output, args.work, n, env, code)
+        print(f"  hugo: {result['hugo']['output']['html_pages']:,} pages in "
+              f"{result['hugo']['render']['seconds']:.1f} s", flush=True)
+    if args.pagefind:
+        result["pagefind"] = pagefind(output, args.work, n)
+        print(f"  pagefind: {result['pagefind']['seconds']:.1f} s", flush=True)
+    result["add_one"] = add_one(content, output, env, args.add)
+    if "seconds" in result["add_one"]:
+        print(f"  add one: {result['add_one']['seconds']:.1f} s", flush=True)
+    return result
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1e6:,.0f}"
+
+
+def table_rows(results: list[dict]) -> list[list[str]]:
+    rows = [["scale", "recs", "pages", "ours build s", "ms/page", "peak RSS MB", "output MB", "largest page KB",
+             "add-one s (% of full)", "hugo render s", "hugo RSS MB", "pagefind s"]]
+    for r in results:
+        ours, out, add = r["ours"], r["ours"]["output"], r["add_one"]
+        recs = re.search(r"([\d,]+) recommendations", r["archive"]["summary"])
+        rows.append([
+            f"{r['scale'] // 1000}k", recs.group(1) if recs else "?", f"{ours['pages']:,}", f"{ours['seconds']:.1f}",
+            f"{1000 * ours['seconds'] / ours['pages']:.2f}", _mb(ours["tree_rss"]), _mb(out["bytes"]),
+            f"{out['largest_page_bytes'] / 1000:.0f}" + (f" ({out['pages_over_200kb']} > 200)" if out["pages_over_200kb"] else ""),
+            f"{add['seconds']:.1f} ({100 * add['seconds'] / ours['seconds']:.1f} %)" if "seconds" in add else "—",
+            f"{r['hugo']['render']['seconds']:.1f}" if "hugo" in r else "—",
+            _mb(r["hugo"]["render"]["tree_rss"]) if "hugo" in r else "—",
+            f"{r['pagefind']['seconds']:.1f}" if "pagefind" in r else "—",
+        ])
+    return rows
+
+
+def ratio_rows(results: list[dict]) -> list[list[str]]:
+    rows = [["scale", "pages ours / hugo", "build s ours / hugo", "rendering stage / hugo", "peak RSS ours / hugo",
+             "HTML MB ours / hugo", "cores busy ours, hugo", "hugo conversion s"]]
+    for r in results:
+        if "hugo" not in r:
+            continue
+        ours, hugo_render, hugo_out = r["ours"], r["hugo"]["render"], r["hugo"]["output"]
+        rendering = ours["stages"].get("Rendering pages")
+        rows.append([
+            f"{r['scale'] // 1000}k",
+            f"{ours['pages']:,} / {hugo_out['html_pages']:,}",
+            f"{ours['seconds'] / hugo_render['seconds']:.2f}",
+            f"{rendering / hugo_render['seconds']:.2f}" if rendering else "?",
+            f"{ours['tree_rss'] / hugo_render['tree_rss']:.2f}",
+            f"{_mb(ours['output']['html_bytes'])} / {_mb(hugo_out['html_bytes'])}",
+            f"{ours['cpu_seconds'] / ours['seconds']:.2f}, {hugo_render['cpu_seconds'] / hugo_render['seconds']:.2f}",
+            f"{r['hugo']['conversion']['seconds']:.1f}",
+        ])
+    return rows
+
+
+def format_table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def warnings(results: list[dict]) -> list[str]:
+    found = []
+    for r in results:
+        out = r["ours"]["output"]
+        if out["pages_over_200kb"]:
+            found.append(f"{r['scale']:,}: {out['pages_over_200kb']} of our pages are over 200 KB "
+                         f"(largest {out['largest_page']}, {out['largest_page_bytes'] / 1000:.0f} KB)")
+        if "hugo" in r:
+            ours, theirs = r["ours"]["pages"], r["hugo"]["output"]["html_pages"]
+            if abs(ours - theirs) > 0.03 * ours:
+                found.append(f"{r['scale']:,}: Hugo made {theirs:,} pages, we {ours:,}: more than 3 % apart")
+        add = r["add_one"]
+        if "seconds" in add and add["seconds"] > 0.05 * r["ours"]["seconds"]:
+            found.append(f"{r['scale']:,}: adding one report took {100 * add['seconds'] / r['ours']['seconds']:.1f} % "
+                         "of a full build (target < 5 %)")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="10000,50000,100000", help="recommendations per archive, comma-separated")
+    parser.add_argument("--work", type=Path, default=None, help="archives and outputs (default: a new temp dir)")
+    parser.add_argument("--no-hugo", dest="hugo", action="store_false")
+    parser.add_argument("--no-pagefind", dest="pagefind", action="store_false")
+    parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
+    parser.add_argument("--worktree", action="store_true", help="measure the working tree, not HEAD")
+    parser.add_argument("--add", type=Path, default=None, help="the report to add (default: one of corpus/recent)")
+    args = parser.parse_args(argv)
+    args.work = (args.work or Path(tempfile.mkdtemp(prefix="scale-build-"))).resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in args.scales.split(",")]
+
+    code, commit = code_under_test(args.work, args.worktree)
+    sys.path.insert(0, str(code))  # report_to_add parses with the code under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))}
+    hugo_binary, hugo_how = ensure_hugo() if args.hugo else (None, "--no-hugo")
+    if args.pagefind and importlib.util.find_spec("pagefind") is None:
+        print("pagefind is not installed (pip install 'pagefind[bin]'): skipping Pagefind")
+        args.pagefind = False
+    header = {
+        "commit": commit, "code": str(code), "work": str(args.work), "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(), "hugo": version([hugo_binary, "version"]) if hugo_binary else None, "hugo_how": hugo_how,
+        "pagefind": version([sys.executable, "-m", "pagefind", "--version"]) if args.pagefind else None,
+    }
+    print(f"site_builder {commit} ({code}); work dir {args.work}; {os.cpu_count()} cores")
+    if hugo_binary:
+        print(f"{header['hugo']} ({hugo_how}); Hugo renders on all {os.cpu_count()} cores by default "
+              "(\"cores busy\" below is CPU time / wall time, for both)")
+
+    results = [bench_scale(n, args, code, env, hugo_binary) for n in scales]
+    print(f"\nsite_builder {commit}, {header['date']}, {os.cpu_count()} cores; one run, compare within it\n")
+    print(format_table(table_rows(results)))
+    if any("hugo" in r for r in results):
+        print("\nours against Hugo (HTML only: our output also holds the search index and the data exports)\n")
+        print(format_table(ratio_rows(results)))
+    for warning in warnings(results):
+        print(f"note: {warning}")
+    if args.json:
+        args.json.write_text(json.dumps({**header, "results": results}, indent=1) + "\n")
+        print(f"figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
