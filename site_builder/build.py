@@ -67,27 +67,48 @@ def report_files(content: Path) -> list[Path]:
     return files
 
 
+REPORTS_PER_TASK = 4
+
+
 def parse_reports(files: list[Path], cache: BuildCache | None = None,
                   progress: Progress = Progress()) -> tuple[list[Report], dict[str, str]]:
-    """Every report parsed (or taken from the cache), and each one's content hash by source."""
+    """Every report parsed (on every core, or taken from the cache), and each one's content hash
+    by source."""
     registry = load_registry()
-    reports, hashes = [], {}
+    hashes = {path: content_hash(path.read_bytes()) for path in files}
+    found: dict[Path, Report] = {}
+    for path in files:
+        report = cache.load_report(hashes[path], path) if cache else None
+        if report is not None:
+            found[path] = report
+    to_parse = [path for path in files if path not in found]
+
+    def parse_some(task: int) -> list[tuple[Path, Report | str]]:
+        parsed: list[tuple[Path, Report | str]] = []
+        for path in to_parse[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]:
+            try:
+                parsed.append((path, parse_file(path, registry)))
+            except ReportError as error:
+                parsed.append((path, str(error)))
+        return parsed
+
+    problems: dict[Path, str] = {}
     with progress.stage("Parsing reports", len(files)) as advance:
-        for path in files:
-            data = path.read_bytes()
-            digest = content_hash(data)
-            report = cache.load_report(digest, path) if cache else None
-            if report is None:
-                try:
-                    report = parse_file(path, registry)
-                except ReportError as error:
-                    raise BuildError(str(error)) from None
-                if cache:
-                    cache.store_report(digest, report)
-            reports.append(report)
-            hashes[report.source] = digest
+        for _ in found:
             advance()
-    return reports, hashes
+        for parsed in forked_map(parse_some, -(-len(to_parse) // REPORTS_PER_TASK)):
+            for path, report in parsed:
+                if isinstance(report, str):
+                    problems[path] = report
+                    continue
+                found[path] = report
+                if cache:
+                    cache.store_report(hashes[path], report)
+                advance()
+    if problems:  # the first in file order, whichever worker met it first
+        raise BuildError(problems[min(problems)])
+    reports = [found[path] for path in files]
+    return reports, {report.source: hashes[path] for path, report in zip(files, reports)}
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,14 @@ def test_a_long_state_record_is_listed_on_pages_of_its_own(monkeypatch, seed):
     html = render_page(environment(urls, site), spain).decode()
     assert 'href="/states/spain/recommendations/"' in html and 'class="rec-list"' not in html
     assert "also spoke in 1 more dialogue" in html
+
+
+def test_with_several_broken_reports_the_error_names_the_first_whichever_core_parsed_it(tmp_path):
+    content = copy_content(tmp_path)
+    for name in ("b-broken.txt", "a-broken.txt", "c-broken.txt"):
+        (content / "reports" / name).write_text("not a report at all\n" * 50, encoding="utf-8")
+    for name in ("seed-copy-%d.txt" % n for n in range(2)):  # enough reports for two tasks
+        shutil.copy(content / "reports" / "A-HRC-28-10.txt", content / "reports" / name)
+    with pytest.raises(BuildError) as failure:
+        build(content, tmp_path / "output")
+    assert str(failure.value).startswith(str(content / "reports" / "a-broken.txt"))
