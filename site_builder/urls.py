@@ -38,6 +38,10 @@ class Urls:
     def recommendation(self, report: Report, rec: Recommendation) -> str:
         return f"{self.review(report)}{quote(rec.id)}/"
 
+    def recommendation_from_review(self, rec: Recommendation) -> str:
+        """`recommendation`, relative to its review's page: the long review pages stay short."""
+        return f"{quote(rec.id)}/"
+
     def review_recommendations(self, report: Report) -> str:
         return f"{self.review(report)}recommendations/"
 

@@ -45,7 +45,7 @@ def test_links_go_both_ways_between_recommendations_and_states(corpus_site):
     rec_page = read(output, "/reviews/kazakhstan/cycle-2/125.8/")
     assert 'href="/states/hungary/"' in rec_page and 'href="/states/spain/"' in rec_page
     assert 'href="/reviews/kazakhstan/cycle-2/125.8/"' in read(output, "/states/hungary/")
-    assert 'href="/reviews/kazakhstan/cycle-2/125.8/"' in read(output, "/reviews/kazakhstan/cycle-2/")
+    assert 'href="125.8/"' in read(output, "/reviews/kazakhstan/cycle-2/")  # relative: the review is long
 
 
 def test_no_page_is_over_200_kb(corpus_site):
