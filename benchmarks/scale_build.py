@@ -1,7 +1,7 @@
 """Our build against Hugo at 10,000, 50,000 and 100,000 recommendations, in one run.
 
     .venv/bin/python benchmarks/scale_build.py [--scales 10000,50000,100000] [--work DIR]
-        [--no-hugo] [--no-pagefind] [--json FILE] [--worktree] [--add FILE]
+        [--no-hugo] [--no-pagefind] [--json FILE] [--worktree | --commit REV] [--add FILE]
 
 The machines are shared and noisy: compare the figures of one run with each other (the ratios
 printed), not with another run's; each scale's load average is recorded beside them.
@@ -19,15 +19,18 @@ What is measured (KB and MB are 1,000 and 1,000,000 bytes):
 - Our build: `site-builder build --content WORK/archive-N --output WORK/ours-N --clean` in its own
   process. Wall time (perf_counter around the process); CPU time and the largest process's peak
   RSS from `/usr/bin/time -v` (User + System time, "Maximum resident set size"); the process
-  tree's peak RSS, the sum of VmRSS over the process and its descendants sampled every 0.2 s
-  (this is "peak RSS MB"); pages from the "Built N pages" line; the stage times from its
+  tree's peak, the sum over the process and its descendants sampled every 0.2 s from
+  /proc/PID/smaps_rollup, as RSS and as PSS, which counts the pages forked workers share with
+  their parent once ("peak RSS MB" is this PSS: the memory the build holds); pages from the "Built N pages" line; the stage times from its
   "Parsing reports: 77 in 5.3 s" lines. Output: bytes and files of WORK/ours-N, the HTML pages
   among them, the largest one, and how many are over 200 KB.
 - Adding one report: a clean build leaves no cache, so an incremental build with nothing changed
-  fills it first (timed, reported as "cache fill"); then a real report the archive lacks (the
-  first of ../shared/corpus/recent/*.txt whose state and cycle it does not hold, or --add FILE)
-  is copied into its reports/ and `site-builder build` (incremental) is timed; it is removed
-  again afterwards, so the archive stays as generated. Its ratio is to the clean build.
+  fills it first (timed, reported as "cache fill"); then a report the archive lacks is copied
+  into its reports/ and `site-builder build` (incremental) is timed; it is removed again
+  afterwards, so the archive stays as generated. Its ratio is to the clean build. The report:
+  --add FILE, else the first real one of ../shared/corpus/recent/*.txt whose state and cycle the
+  archive does not hold, else (at 100k they all are) one made by scale_corpus.py's recipe for a
+  free state and cycle.
 - Hugo (Debian's, `apt-get install -y hugo` when `hugo` is missing; skipped with a message if
   that fails). `benchmarks/hugo/convert.py` turns our build's JSON exports (and, for what they
   do not hold, the `parse --json` contract of each report) into a Hugo site, WORK/hugo-site-N,
@@ -52,8 +55,10 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -78,7 +83,8 @@ class Run:
     seconds: float  # wall
     cpu_seconds: float  # user + system, the process and its children
     max_rss: int  # bytes, the largest single process (getrusage via /usr/bin/time -v)
-    tree_rss: int  # bytes, the largest sum over the process tree (sampled)
+    tree_rss: int  # bytes, the largest sum of RSS over the process tree (sampled)
+    tree_pss: int  # bytes, the same in PSS: forked workers' shared pages counted once
     returncode: int
     stdout: str
     stderr: str
@@ -97,28 +103,38 @@ def _children_by_parent() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants, now."""
-    children, total, todo = _children_by_parent(), 0, [root]
+def _memory(pid: int) -> tuple[int, int]:
+    """A process's resident bytes and its proportional share of them (shared pages divided among
+    the processes that map them)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    kb = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", rollup, re.M))
+    return int(kb.get("Rss", 0)) * 1024, int(kb.get("Pss", 0)) * 1024
+
+
+def tree_memory(root: int) -> tuple[int, int]:
+    """Resident and proportional bytes of a process and all its descendants, now."""
+    children, rss, pss, todo = _children_by_parent(), 0, 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-        except (OSError, IndexError):
-            pass
+        resident, share = _memory(pid)
+        rss, pss = rss + resident, pss + share
         todo += children.get(pid, [])
-    return total
+    return rss, pss
 
 
 class TreeSampler(threading.Thread):
     def __init__(self, root: int, interval: float = 0.2):
         super().__init__(daemon=True)
-        self.root, self.interval, self.peak = root, interval, 0
+        self.root, self.interval, self.rss, self.pss = root, interval, 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(self.interval):
-            self.peak = max(self.peak, tree_rss(self.root))
+            rss, pss = tree_memory(self.root)
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
 
 
 def _time_report(text: str, label: str) -> float:
@@ -141,7 +157,7 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(command, seconds,
                _time_report(usage, "User time (seconds)") + _time_report(usage, "System time (seconds)"),
                int(_time_report(usage, "Maximum resident set size (kbytes)")) * 1024,
-               sampler.peak, process.returncode, stdout, stderr)
+               sampler.rss, sampler.pss, process.returncode, stdout, stderr)
 
 
 def checked(run: Run, what: str) -> Run:
@@ -163,16 +179,16 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def code_under_test(work: Path, worktree: bool) -> tuple[Path, str]:
+def code_under_test(work: Path, worktree: bool, revision: str) -> tuple[Path, str]:
     """The folder whose site_builder is measured, and what it is (a commit, maybe `+dirty`)."""
-    commit = git("rev-parse", "--short", "HEAD")
+    commit = git("rev-parse", "--short", revision)
     if worktree:
         dirty = git("status", "--porcelain", "--", "site_builder", "templates")
         return ROOT, commit + ("+dirty" if dirty else "")
     folder = work / f"code-{commit}"
     if not folder.exists():
         archive = work / f"code-{commit}.tar"
-        subprocess.run(["git", "archive", "-o", str(archive), "HEAD", "site_builder", "templates", "content",
+        subprocess.run(["git", "archive", "-o", str(archive), commit, "site_builder", "templates", "content",
                         "benchmarks"], cwd=ROOT, check=True)
         with tarfile.open(archive) as tar:
             tar.extractall(folder)
@@ -182,8 +198,8 @@ def code_under_test(work: Path, worktree: bool) -> tuple[Path, str]:
 
 def ensure_archive(work: Path, recommendations: int, code: Path, env: dict[str, str]) -> tuple[Path, dict]:
     folder, done = work / f"archive-{recommendations}", work / f"archive-{recommendations}.json"
-    for added in (CORPUS / "recent").glob("*.txt"):  # left by a run stopped while adding one
-        (folder / "reports" / added.name).unlink(missing_ok=True)
+    for added in [*(CORPUS / "recent").glob("*.txt"), *(work / "added").glob("*.txt")]:
+        (folder / "reports" / added.name).unlink(missing_ok=True)  # left by a run stopped while adding one
     if folder.exists() and done.exists():
         return folder, json.loads(done.read_text())
     run = checked(measure([sys.executable, str(code / "benchmarks" / "scale_corpus.py"), str(folder),
@@ -234,25 +250,49 @@ def our_build(content: Path, output: Path, env: dict[str, str], clean: bool) -> 
             "made_anew": int(built.group(3)), "stages": stage_times(run.stderr)}
 
 
-def report_to_add(chosen: Path | None, output: Path) -> Path | None:
-    """A real report whose review (state, cycle) the built archive does not hold."""
+def generated_report(work: Path, code: Path, held: set[str]) -> Path:
+    """A synthetic report made as benchmarks/scale_corpus.py makes them, for the first (state,
+    cycle) that neither the archive nor a real report holds, under a symbol no generated report
+    reaches (A/HRC/<session>/900); written to WORK/added/."""
+    sys.path.insert(0, str(code / "benchmarks"))
+    import scale_corpus as corpus
+    from site_builder.parse import parse_file
+    from site_builder.states import load_registry
+
+    real = sorted((code / "content" / "reports").glob("*.txt")) + sorted((CORPUS / "reports").glob("*.txt"))
+    sources, names, rng = corpus.read_sources(real), corpus.display_names(), random.Random(0)
+    state, cycle = next((state, cycle) for state in load_registry().all() for cycle in range(1, corpus.CYCLES + 1)
+                        if f"{state.slug}-cycle-{cycle}" not in held and (state.iso3, cycle) not in sources.keys)
+    session = corpus.session_range(cycle)[0]
+    items = tuple(rng.sample(range(len(sources.pool)), round(statistics.mean(sources.sizes))))
+    path = work / "added" / f"added-{state.slug}-cycle-{cycle}.txt"
+    path.parent.mkdir(exist_ok=True)
+    for number, template in enumerate(sources.templates):  # the next template when one does not parse
+        plan = corpus.Plan(number, state.iso3, names[state.iso3], session, f"A/HRC/{session + 8}/900", items)
+        path.write_text(corpus.render(plan, template, sources.pool, rng), encoding="utf-8")
+        report = parse_file(path)
+        if len(report.recommendations) == len(items) and report.review.state_under_review == state:
+            return path
+    raise SystemExit("no template gave a synthetic report that parses")
+
+
+def report_to_add(chosen: Path | None, output: Path, work: Path, code: Path) -> Path:
+    """--add FILE; else a real report whose review (state, cycle) the archive lacks; else a
+    generated one."""
     from site_builder.parse import parse_file
     from site_builder.urls import review_key
 
+    if chosen:
+        return chosen
     held = {path.stem for path in (output / "data" / "reviews").glob("*.json")}
-    candidates = [chosen] if chosen else sorted(p for p in (CORPUS / "recent").glob("*.txt") if "Add" not in p.name)
-    for path in candidates:
+    for path in sorted(p for p in (CORPUS / "recent").glob("*.txt") if "Add" not in p.name):
         if review_key(parse_file(path)).replace("/", "-") not in held:
             return path
-    return None
+    return generated_report(work, code, held)
 
 
-def add_one(content: Path, output: Path, env: dict[str, str], chosen: Path | None) -> dict:
+def add_one(content: Path, output: Path, env: dict[str, str], report: Path) -> dict:
     fill = our_build(content, output, env, clean=False)
-    report = report_to_add(chosen, output)
-    if report is None:
-        print("  add one: every candidate report's review is already in the archive; pass --add FILE")
-        return {"cache_fill": fill}
     target = content / "reports" / report.name
     shutil.copy(report, target)
     try:
@@ -327,9 +367,9 @@ def bench_scale(n: int, args: argparse.Namespace, code: Path, env: dict[str, str
     if args.pagefind:
         result["pagefind"] = pagefind(output, args.work, n)
         print(f"  pagefind: {result['pagefind']['seconds']:.1f} s", flush=True)
-    result["add_one"] = add_one(content, output, env, args.add)
-    if "seconds" in result["add_one"]:
-        print(f"  add one: {result['add_one']['seconds']:.1f} s", flush=True)
+    report = report_to_add(args.add, output, args.work, code)
+    result["add_one"] = add_one(content, output, env, report)
+    print(f"  add one ({report.name}): {result['add_one']['seconds']:.1f} s", flush=True)
     return result
 
 
@@ -345,11 +385,11 @@ def table_rows(results: list[dict]) -> list[list[str]]:
         recs = re.search(r"([\d,]+) recommendations", r["archive"]["summary"])
         rows.append([
             f"{r['scale'] // 1000}k", recs.group(1) if recs else "?", f"{ours['pages']:,}", f"{ours['seconds']:.1f}",
-            f"{1000 * ours['seconds'] / ours['pages']:.2f}", _mb(ours["tree_rss"]), _mb(out["bytes"]),
+            f"{1000 * ours['seconds'] / ours['pages']:.2f}", _mb(ours["tree_pss"]), _mb(out["bytes"]),
             f"{out['largest_page_bytes'] / 1000:.0f}" + (f" ({out['pages_over_200kb']} > 200)" if out["pages_over_200kb"] else ""),
-            f"{add['seconds']:.1f} ({100 * add['seconds'] / ours['seconds']:.1f} %)" if "seconds" in add else "—",
+            f"{add['seconds']:.1f} ({100 * add['seconds'] / ours['seconds']:.1f} %)",
             f"{r['hugo']['render']['seconds']:.1f}" if "hugo" in r else "—",
-            _mb(r["hugo"]["render"]["tree_rss"]) if "hugo" in r else "—",
+            _mb(r["hugo"]["render"]["tree_pss"]) if "hugo" in r else "—",
             f"{r['pagefind']['seconds']:.1f}" if "pagefind" in r else "—",
         ])
     return rows
@@ -368,7 +408,7 @@ def ratio_rows(results: list[dict]) -> list[list[str]]:
             f"{ours['pages']:,} / {hugo_out['html_pages']:,}",
             f"{ours['seconds'] / hugo_render['seconds']:.2f}",
             f"{rendering / hugo_render['seconds']:.2f}" if rendering else "?",
-            f"{ours['tree_rss'] / hugo_render['tree_rss']:.2f}",
+            f"{ours['tree_pss'] / hugo_render['tree_pss']:.2f}",
             f"{_mb(ours['output']['html_bytes'])} / {_mb(hugo_out['html_bytes'])}",
             f"{ours['cpu_seconds'] / ours['seconds']:.2f}, {hugo_render['cpu_seconds'] / hugo_render['seconds']:.2f}",
             f"{r['hugo']['conversion']['seconds']:.1f}",
@@ -395,7 +435,7 @@ def warnings(results: list[dict]) -> list[str]:
             if abs(ours - theirs) > 0.03 * ours:
                 found.append(f"{r['scale']:,}: Hugo made {theirs:,} pages, we {ours:,}: more than 3 % apart")
         add = r["add_one"]
-        if "seconds" in add and add["seconds"] > 0.05 * r["ours"]["seconds"]:
+        if add["seconds"] > 0.05 * r["ours"]["seconds"]:
             found.append(f"{r['scale']:,}: adding one report took {100 * add['seconds'] / r['ours']['seconds']:.1f} % "
                          "of a full build (target < 5 %)")
     return found
@@ -409,13 +449,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pagefind", dest="pagefind", action="store_false")
     parser.add_argument("--json", type=Path, default=None, help="write every figure to this file")
     parser.add_argument("--worktree", action="store_true", help="measure the working tree, not HEAD")
+    parser.add_argument("--commit", default="HEAD", help="measure this commit (default HEAD), e.g. a baseline")
     parser.add_argument("--add", type=Path, default=None, help="the report to add (default: one of corpus/recent)")
     args = parser.parse_args(argv)
     args.work = (args.work or Path(tempfile.mkdtemp(prefix="scale-build-"))).resolve()
     args.work.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
 
-    code, commit = code_under_test(args.work, args.worktree)
+    code, commit = code_under_test(args.work, args.worktree, args.commit)
     sys.path.insert(0, str(code))  # report_to_add parses with the code under test
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))}
     hugo_binary, hugo_how = ensure_hugo() if args.hugo else (None, "--no-hugo")
