@@ -162,7 +162,8 @@ def time_our_index(content: Path, output: Path | None = None) -> tuple[float | N
     try:
         from site_builder.build import parse_reports, report_files
         from site_builder.enrich import build_archive
-        from site_builder.search import build_index, export_search_index
+        from site_builder.search import build_index
+        from site_builder.search_export import export_search_index
         from site_builder.urls import Urls
     except Exception as error:  # noqa: BLE001
         return None, f"site_builder.search is not usable ({type(error).__name__}: {error})"

@@ -22,6 +22,8 @@ from .model import Report
 from .pages import ALL_REPORTS, VALUE, Page, site_pages
 from .progress import Progress
 from .parse import parse_file
+from .related import related_recommendations
+from .search_export import export_search_index
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
@@ -145,8 +147,8 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], cache: BuildCache
         if made is None:
             index = search.build_index(archive, urls)
             scores = search.field_scores(index)
-            made = (search.export_search_index(archive, urls, index, scores),
-                    search.related_recommendations(archive, urls=urls, index=index, scores=scores))
+            made = (export_search_index(archive, urls, index, scores),
+                    related_recommendations(archive, urls=urls, index=index, scores=scores))
             if cache:
                 cache.store_search(key, made)
         advance()

@@ -20,7 +20,9 @@ from whoosh import query as wq
 from conftest import ROOT
 from site_builder.enrich import build_archive
 from site_builder.pages import site_pages
-from site_builder.search import TEXT_FIELDS, build_index, export_search_index, related_recommendations
+from site_builder.related import related_recommendations
+from site_builder.search import TEXT_FIELDS, build_index
+from site_builder.search_export import export_search_index
 from site_builder.search_query import IndexFiles, search, shard_of
 from site_builder.urls import Urls
 
@@ -78,7 +80,7 @@ def test_the_export_is_deterministic(archive, urls, files):
     assert list(files) == sorted(files)
     # and does not depend on the order Python happens to iterate sets in
     script = ("from site_builder.parse import parse_file\nfrom site_builder.enrich import build_archive\n"
-              "from site_builder.urls import Urls\nfrom site_builder.search import export_search_index\n"
+              "from site_builder.urls import Urls\nfrom site_builder.search_export import export_search_index\n"
               "import sys, hashlib\nsys.path.insert(0, 'tests')\nfrom test_search_index import digest\n"
               "files = export_search_index(build_archive([parse_file('content/reports/A-HRC-28-10.txt')]), "
               "Urls('https://example.org'))\nprint(digest(files))")
@@ -307,7 +309,7 @@ def test_related_recommendations_are_the_same_ask(archive, index, seed):
 
 
 def test_large_shards_are_split_so_a_query_fetches_little():
-    from site_builder.search import _split_shards
+    from site_builder.search_export import _split_shards
     keys = {f"{a}{b}{c}": list(range(40)) for a in "de" for b in "ae" for c in "abcdefghij"}
     keys |= {"de": [1], "dea": [1, 2], "death": list(range(500)), "déjà": [3]}
     shards, split = _split_shards(keys, 400)

@@ -1,0 +1,175 @@
+"""The Whoosh index → the static search index the browser queries (format 3).
+
+Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
+its words and terms, the chunks of the docs it shows, and the facets. The format and the query
+semantics are written down in `search_query.py`, which reads the files the way the browser
+client (templates/static/search.js) does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from .enrich import Archive
+from .search import (Scores, SearchDoc, SearchIndex, build_index, field_scores, term_positions, term_scores,
+                     word_map)
+from .search_query import FORMAT_VERSION, shard_name
+from .urls import Urls
+
+CHUNK = 10  # docs per docs/ file
+PREFIX = 2
+SHARD_BYTES = 16_000  # a terms or places shard larger than this is split by a further character
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _gaps(numbers: list[int]) -> list[int]:
+    """Sorted numbers as the gaps between them (the first from 0): smaller JSON."""
+    return [b - a for a, b in zip([0, *numbers], numbers)]
+
+
+def _postings(scores: dict[int, float], by_ref: dict[int, int]) -> list[int]:
+    """doc → score as [gap, score, by, gap, score, by, …] by doc number; score = round(1000 ×
+    score), by = the doc's recommending states as one number (0 for a doc that is not a
+    recommendation)."""
+    numbers = sorted(scores)
+    return [value for gap, doc in zip(_gaps(numbers), numbers)
+            for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0))]
+
+
+def _runs(numbers: list[int]) -> list[int]:
+    """Sorted numbers as runs [gap, length, gap, length, …], each gap from the end of the last
+    run (the first from 0): a review's recommendations are one run in its state's list."""
+    runs: list[int] = []
+    end = 0
+    for number in numbers:
+        if runs and number == end:
+            runs[-1] += 1
+        else:
+            runs += [number - end, 1]
+        end = number + 1
+    return runs
+
+
+def _split_shards(by_key: dict[str, Any], limit: float) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Keys → shards of at most about `limit` bytes: a shard of the first two characters that
+    would be larger is split by the next character, and so on (a key no longer than its shard's
+    name stays in that shard). Returns the shards and the names of the shards that were split,
+    which a reader needs to find a key's shard (`search_query.shard_of`)."""
+    sizes = {key: len(key) + len(_dumps(value)) + 4 for key, value in by_key.items()} if limit < float("inf") else {}
+    shards: dict[str, dict[str, Any]] = {}
+    split: list[str] = []
+
+    def place(shard: str, keys: list[str]) -> None:
+        if limit == float("inf") or sum(sizes[key] for key in keys) <= limit or len(keys) == 1 or shard == "_":
+            shards[shard] = {key: by_key[key] for key in keys}
+            return
+        split.append(shard)
+        deeper: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            if len(key) == len(shard):
+                shards.setdefault(shard, {})[key] = by_key[key]
+            else:
+                deeper[shard + shard_name(key[len(shard)], 1)].append(key)
+        for name, members in deeper.items():
+            place(name, members)
+
+    first: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key):
+        first[shard_name(key, PREFIX)].append(key)
+    for shard, keys in first.items():
+        place(shard, keys)
+    return shards, sorted(split)
+
+
+def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], dict[int, int]]:
+    """The recommending states of each recommendation as one number (see search_query.py): the
+    sets of two or more states (as numbers in `states`), and doc → its number."""
+    place = {iso3: n for n, iso3 in enumerate(states)}
+    members_of = {number: tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
+                  for number, doc in enumerate(docs) if doc.rec is not None}
+    sets = sorted({members for members in members_of.values() if len(members) > 1})
+    set_number = {members: n for n, members in enumerate(sets)}
+    refs = {number: 0 if not members else members[0] + 1 if len(members) == 1 else len(states) + 1 + set_number[members]
+            for number, members in members_of.items()}
+    return [list(members) for members in sets], refs
+
+
+def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
+                        scores: Scores | None = None) -> dict[str, bytes]:
+    """The static search index, by path relative to output/; the same archive gives the same
+    bytes."""
+    index = index or build_index(archive, urls)
+    scores = scores or field_scores(index)
+    docs = index.docs
+    registry = {state.iso3: state for doc in docs if doc.rec
+                for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
+    states = sorted(registry)
+    state_sets, by_ref = _by_refs(docs, states)
+    files: dict[str, bytes] = {}
+
+    def write(folder: str, by_key: dict[str, Any], limit: float) -> tuple[list[str], list[str]]:
+        shards, split = _split_shards(by_key, limit)
+        for shard, mapping in shards.items():
+            files[f"search/{folder}/{shard}.json"] = _dumps(mapping)
+        return sorted(shards), split
+
+    mapping = word_map(docs)
+    word_shards, _ = write("words", mapping, float("inf"))  # by two characters, for suggestions
+    _, term_split = write("terms", {term: _postings(postings, by_ref) for term, postings in term_scores(scores).items()},
+                          SHARD_BYTES)
+    _, place_split = write("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
+                                      for term, by_doc in term_positions(docs, mapping).items()}, SHARD_BYTES)
+    for start in range(0, len(docs), CHUNK):
+        files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
+    files.update(_facet_files(docs, registry, states, state_sets, by_ref))
+    files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
+                                        "prefix": PREFIX, "words": word_shards,
+                                        "split": {"terms": term_split, "places": place_split}})
+    return dict(sorted(files.items()))
+
+
+def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],
+                 by_ref: dict[int, int]) -> dict[str, bytes]:
+    """facets.json, and the lists a search by facets alone reads."""
+    groups = sorted({registry[iso3].group for iso3 in states})
+    group_number = {group: n for n, group in enumerate(groups)}
+    state_number = {iso3: n for n, iso3 in enumerate(states)}
+    positions: dict[str, list[int]] = defaultdict(list)
+    reviews: list[list[int]] = []  # [gap, count, state under review, cycle] per review's recommendations
+    end = 0
+    by_state: dict[str, list[int]] = defaultdict(list)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    recs: list[int] = []
+    for number, doc in enumerate(docs):
+        if doc.rec is None:
+            continue
+        recs.append(number)
+        positions[doc.rec.position].append(number)
+        review = doc.report.review
+        row = [state_number[review.state_under_review.iso3], review.cycle or 0]
+        if reviews and number == end and reviews[-1][2:] == row:
+            reviews[-1][1] += 1
+        else:
+            reviews.append([number - end, 1, *row])
+        end = number + 1
+        for iso3 in sorted({s.iso3 for s in doc.rec.recommended_by}):
+            by_state[iso3].append(number)
+        for group in sorted({s.group for s in doc.rec.recommended_by}):
+            by_group[group_number[group]].append(number)
+
+    def with_refs(numbers: list[int]) -> bytes:
+        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by_ref[doc])])
+
+    files = {"search/facets.json": _dumps({
+        "states": [[iso3, registry[iso3].name, group_number[registry[iso3].group]] for iso3 in states],
+        "sets": state_sets, "groups": groups, "reviews": reviews,
+        "position": {value: _runs(numbers) for value, numbers in sorted(positions.items())}})}
+    files.update((f"search/facets/by/{iso3}.json", with_refs(numbers)) for iso3, numbers in by_state.items())
+    files.update((f"search/facets/group/{group}.json", with_refs(numbers)) for group, numbers in by_group.items())
+    files["search/facets/all.json"] = with_refs(recs)
+    return files
