@@ -63,114 +63,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
-import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 CONVERT = ROOT / "benchmarks" / "hugo" / "convert.py"
-PAGE_LIMIT = 200_000  # bytes: no page should be larger
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-
-
-# --- Measuring a command ------------------------------------------------------------------------
-
-@dataclass
-class Run:
-    command: list[str]
-    seconds: float  # wall
-    cpu_seconds: float  # user + system, the process and its children
-    max_rss: int  # bytes, the largest single process (getrusage via /usr/bin/time -v)
-    tree_rss: int  # bytes, the largest sum of RSS over the process tree (sampled)
-    tree_pss: int  # bytes, the same in PSS: forked workers' shared pages counted once
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def _children_by_parent() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    return children
-
-
-def _memory(pid: int) -> tuple[int, int]:
-    """A process's resident bytes and its proportional share of them (shared pages divided among
-    the processes that map them)."""
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0, 0
-    kb = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", rollup, re.M))
-    return int(kb.get("Rss", 0)) * 1024, int(kb.get("Pss", 0)) * 1024
-
-
-def tree_memory(root: int) -> tuple[int, int]:
-    """Resident and proportional bytes of a process and all its descendants, now."""
-    children, rss, pss, todo = _children_by_parent(), 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        resident, share = _memory(pid)
-        rss, pss = rss + resident, pss + share
-        todo += children.get(pid, [])
-    return rss, pss
-
-
-class TreeSampler(threading.Thread):
-    def __init__(self, root: int, interval: float = 0.2):
-        super().__init__(daemon=True)
-        self.root, self.interval, self.rss, self.pss = root, interval, 0, 0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(self.interval):
-            rss, pss = tree_memory(self.root)
-            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
-
-
-def _time_report(text: str, label: str) -> float:
-    found = re.search(rf"{re.escape(label)}: ([\d.]+)", text)
-    return float(found.group(1)) if found else 0.0
-
-
-def measure(command: list[str], env: dict[str, str] | None = None) -> Run:
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        started = time.perf_counter()
-        process = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *command], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        sampler = TreeSampler(process.pid)
-        sampler.start()
-        stdout, stderr = process.communicate()
-        seconds = time.perf_counter() - started
-        sampler.done.set()
-        sampler.join()
-        usage = report.read()
-    return Run(command, seconds,
-               _time_report(usage, "User time (seconds)") + _time_report(usage, "System time (seconds)"),
-               int(_time_report(usage, "Maximum resident set size (kbytes)")) * 1024,
-               sampler.rss, sampler.pss, process.returncode, stdout, stderr)
-
-
-def checked(run: Run, what: str) -> Run:
-    if run.returncode != 0:
-        raise SystemExit(f"{what} failed (exit {run.returncode}): {' '.join(run.command)}\n{run.stderr[-3000:]}")
-    return run
-
-
-def summary(run: Run) -> dict:
-    """A run's figures, without its output."""
-    figures = asdict(run)
-    del figures["stdout"], figures["stderr"]
-    return figures
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_measure import checked, measure, summary  # noqa: E402
+from scale_report import PAGE_LIMIT, format_table, ratio_rows, table_rows, warnings  # noqa: E402
 
 
 # --- The code, the archives, the output ---------------------------------------------------------
@@ -371,74 +271,6 @@ def bench_scale(n: int, args: argparse.Namespace, code: Path, env: dict[str, str
     result["add_one"] = add_one(content, output, env, report)
     print(f"  add one ({report.name}): {result['add_one']['seconds']:.1f} s", flush=True)
     return result
-
-
-def _mb(value: float) -> str:
-    return f"{value / 1e6:,.0f}"
-
-
-def table_rows(results: list[dict]) -> list[list[str]]:
-    rows = [["scale", "recs", "pages", "ours build s", "ms/page", "peak RSS MB", "output MB", "largest page KB",
-             "add-one s (% of full)", "hugo render s", "hugo RSS MB", "pagefind s"]]
-    for r in results:
-        ours, out, add = r["ours"], r["ours"]["output"], r["add_one"]
-        recs = re.search(r"([\d,]+) recommendations", r["archive"]["summary"])
-        rows.append([
-            f"{r['scale'] // 1000}k", recs.group(1) if recs else "?", f"{ours['pages']:,}", f"{ours['seconds']:.1f}",
-            f"{1000 * ours['seconds'] / ours['pages']:.2f}", _mb(ours["tree_pss"]), _mb(out["bytes"]),
-            f"{out['largest_page_bytes'] / 1000:.0f}" + (f" ({out['pages_over_200kb']} > 200)" if out["pages_over_200kb"] else ""),
-            f"{add['seconds']:.1f} ({100 * add['seconds'] / ours['seconds']:.1f} %)",
-            f"{r['hugo']['render']['seconds']:.1f}" if "hugo" in r else "—",
-            _mb(r["hugo"]["render"]["tree_pss"]) if "hugo" in r else "—",
-            f"{r['pagefind']['seconds']:.1f}" if "pagefind" in r else "—",
-        ])
-    return rows
-
-
-def ratio_rows(results: list[dict]) -> list[list[str]]:
-    rows = [["scale", "pages ours / hugo", "build s ours / hugo", "rendering stage / hugo", "peak RSS ours / hugo",
-             "HTML MB ours / hugo", "cores busy ours, hugo", "hugo conversion s"]]
-    for r in results:
-        if "hugo" not in r:
-            continue
-        ours, hugo_render, hugo_out = r["ours"], r["hugo"]["render"], r["hugo"]["output"]
-        rendering = ours["stages"].get("Rendering pages")
-        rows.append([
-            f"{r['scale'] // 1000}k",
-            f"{ours['pages']:,} / {hugo_out['html_pages']:,}",
-            f"{ours['seconds'] / hugo_render['seconds']:.2f}",
-            f"{rendering / hugo_render['seconds']:.2f}" if rendering else "?",
-            f"{ours['tree_pss'] / hugo_render['tree_pss']:.2f}",
-            f"{_mb(ours['output']['html_bytes'])} / {_mb(hugo_out['html_bytes'])}",
-            f"{ours['cpu_seconds'] / ours['seconds']:.2f}, {hugo_render['cpu_seconds'] / hugo_render['seconds']:.2f}",
-            f"{r['hugo']['conversion']['seconds']:.1f}",
-        ])
-    return rows
-
-
-def format_table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
-    lines.insert(1, "-+-".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def warnings(results: list[dict]) -> list[str]:
-    found = []
-    for r in results:
-        out = r["ours"]["output"]
-        if out["pages_over_200kb"]:
-            found.append(f"{r['scale']:,}: {out['pages_over_200kb']} of our pages are over 200 KB "
-                         f"(largest {out['largest_page']}, {out['largest_page_bytes'] / 1000:.0f} KB)")
-        if "hugo" in r:
-            ours, theirs = r["ours"]["pages"], r["hugo"]["output"]["html_pages"]
-            if abs(ours - theirs) > 0.03 * ours:
-                found.append(f"{r['scale']:,}: Hugo made {theirs:,} pages, we {ours:,}: more than 3 % apart")
-        add = r["add_one"]
-        if add["seconds"] > 0.05 * r["ours"]["seconds"]:
-            found.append(f"{r['scale']:,}: adding one report took {100 * add['seconds'] / r['ours']['seconds']:.1f} % "
-                         "of a full build (target < 5 %)")
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:
