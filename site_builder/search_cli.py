@@ -6,7 +6,6 @@ the command line and the browser return the same results.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 

@@ -7,6 +7,7 @@ Each pytest-xdist worker builds its own copy once (the seed builds in about a se
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -43,15 +44,23 @@ def corpus_content(folder: Path) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    headers_to_send: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
 
-@pytest.fixture(scope="session")
-def seed_server(seed_site):
-    """The built seed site served over HTTP on 127.0.0.1 (random port); yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(seed_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serving(folder: Path, headers: dict[str, str] | None = None):
+    """`folder` served over HTTP on 127.0.0.1 (random port), with `headers` on every response;
+    yields its base URL."""
+    handler = type("Handler", (_QuietHandler,), {"headers_to_send": headers or {}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -60,3 +69,10 @@ def seed_server(seed_site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_site):
+    """The built seed site served over HTTP on 127.0.0.1 (random port); yields its base URL."""
+    with serving(seed_site) as url:
+        yield url

@@ -3,7 +3,6 @@ URLs, Unicode bidi overrides, very long words — is shown as text on every page
 data in the exports, the feed and the search index, and runs nothing in a browser."""
 
 import csv
-import io
 import json
 import shutil
 import xml.etree.ElementTree as ElementTree
@@ -13,6 +12,7 @@ import pytest
 from conftest import ROOT
 from site_builder.build import build
 from site_builder.search_query import search
+from site_fixtures import serving
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(2)>"
@@ -81,25 +81,16 @@ def test_the_search_index_finds_it_and_keeps_it_as_data(site):
 
 @pytest.fixture(scope="module")
 def browser_page(site):
-    import functools
-    import http.server
-    import threading
-
     playwright_api = pytest.importorskip("playwright.sync_api")
     if shutil.which("chromium") is None:
         pytest.skip("chromium is not installed")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with playwright_api.sync_playwright() as playwright:
+    with serving(site) as base, playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 390, "height": 800})
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        yield page, f"http://127.0.0.1:{server.server_address[1]}", dialogs
+        yield page, base, dialogs
         browser.close()
-    server.shutdown()
 
 
 @pytest.mark.parametrize("url", [REC, "/reviews/kazakhstan/cycle-2/", "/search/?q=criminalize+torture",

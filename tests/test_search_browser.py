@@ -6,17 +6,13 @@ judged queries on the seed plus the corpus, the same top 10 as the command line'
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 
@@ -25,6 +21,7 @@ import yaml
 
 from site_builder.search_query import search
 from site_fixtures import CORPUS, ROOT, corpus_content
+from site_fixtures import serving as serve_folder
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
@@ -36,28 +33,9 @@ CORPUS_TEST = "test_the_browser_and_the_command_line_give_the_same_top_ten"
 QUERIES = [entry["query"] for entry in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text())]
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site with the Content-Security-Policy Netlify sends."""
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextmanager
 def serving(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """A built site, served with the Content-Security-Policy Netlify sends."""
+    return serve_folder(folder, {"Content-Security-Policy": CSP})
 
 
 @pytest.fixture(scope="module")
