@@ -291,15 +291,14 @@ def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str,
                         ("Recommendations made", urls.state_recommendations(state))), inputs)
 
 
-def _search(archive: Archive, urls: Urls) -> Page:
-    groups = sorted({profile.state.group for profile in archive.profiles})
+def _search(urls: Urls) -> Page:
+    """The page only: its results come from the static index in the browser."""
     return Page(
         urls.search(), "search.html", "Search",
         "Search every recommendation, paragraph, review and state in the archive; narrow by position, "
         "recommending state, state under review, regional group and cycle.",
-        {"reviews": archive.reports, "groups": groups},
+        {},
         breadcrumbs=(("Archive", urls.home()), ("Search", urls.search())),
-        inputs=(ALL_REPORTS,),
     )
 
 
@@ -307,7 +306,7 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
                related: Related | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
-             *_all_recommendations(archive, urls), _search(archive, urls)]
+             *_all_recommendations(archive, urls), _search(urls)]
     related = related or {}
     by_key = {(urls.review(report), rec.id): (report, rec)
               for report in archive.reports for rec in report.recommendations}
