@@ -135,12 +135,12 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
     return digest.hexdigest()
 
 
-def _search_stage(archive, urls: Urls, hashes: dict[str, str], cache: BuildCache | None,
+def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
                   progress: Progress) -> tuple[dict[str, bytes], dict]:
     """The static search index and each recommendation's related ones, from one Whoosh index;
     taken from the last build when neither the reports nor the code changed (a template or prose
     edit does not re-index)."""
-    key = hashlib.sha256((fingerprint_files([PACKAGE]) + "".join(
+    key = hashlib.sha256((code + "".join(
         f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
         made = cache.load_search(key) if cache else None
@@ -177,7 +177,8 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     urls = Urls(site["base_url"], asset_names(assets))
     archive = build_archive(reports)
     hashes = hashes or {r.source: r.source for r in reports}
-    search_files, related = _search_stage(archive, urls, hashes, cache, progress)
+    code = fingerprint_files([PACKAGE])
+    search_files, related = _search_stage(archive, urls, hashes, code, cache, progress)
     pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
     seen: dict[str, str] = {}
     for page in pages:
@@ -186,7 +187,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
             raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
         seen[path] = page.title
     # Everything every page is made from: the code, the templates, the site's settings.
-    common = fingerprint_files([PACKAGE, templates, content / "site.yaml"])
+    common = code + fingerprint_files([templates, content / "site.yaml"])
     env = environment(urls, site, templates)
 
     def render_pages(task: int) -> tuple[dict[str, str], int, int]:
@@ -241,18 +242,17 @@ def build(content: Path, output: Path, templates: Path = TEMPLATES,
 def _build(content: Path, output: Path, templates: Path, progress: Progress, incremental: bool,
            started: float) -> BuildResult:
     clean_leftovers(output)
-    cache = BuildCache(cache_folder(output)) if incremental else None
+    # A clean build reads nothing the last one left, but leaves what the next one can reuse.
+    cache = BuildCache(cache_folder(output), read=incremental)
     reports, hashes = parse_reports(report_files(content), cache, progress)
     previous = None
-    if cache and is_published_by_us(output):
+    if incremental and is_published_by_us(output):
         previous = Previous(output.resolve(), cache.load_manifest())
-    if cache:
-        cache.forget_manifest()  # output/ is about to change
+    cache.forget_manifest()  # output/ is about to change
     with Staging(output) as staging:
         rendered = render_site(reports, content, staging, templates, hashes, previous, progress, cache)
         staging.publish()
-    if cache:
-        cache.store_manifest(rendered.manifest)
+    cache.store_manifest(rendered.manifest)
     warnings = tuple(f"{report.source}: {warning}" for report in reports for warning in report.warnings)
     return BuildResult(
         reports=len(reports),

@@ -52,8 +52,9 @@ def content_hash(data: bytes) -> str:
 class BuildCache:
     """A folder beside output/ (never inside it, so it is not published)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, read: bool = True):
         self.folder = folder
+        self.read = read  # False for a clean build: it ignores what is here, and still leaves its own
         self._parser = fingerprint_files([PACKAGE / name for name in PARSER_CODE])
 
     # --- parsed reports -------------------------------------------------------------------------
@@ -61,6 +62,8 @@ class BuildCache:
         return self.folder / "reports" / f"{report_hash}-{self._parser[:16]}.pickle"
 
     def load_report(self, report_hash: str, source: Path) -> Report | None:
+        if not self.read:
+            return None
         try:
             with self._report_path(report_hash).open("rb") as file:
                 report = pickle.load(file)
@@ -77,6 +80,8 @@ class BuildCache:
 
     def load_manifest(self) -> dict[str, str]:
         """Output file → the fingerprint of the inputs it was made from, for the last build."""
+        if not self.read:
+            return {}
         try:
             return json.loads(self._manifest_path().read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -97,6 +102,8 @@ class BuildCache:
 
     def load_search(self, key: str) -> Any | None:
         """What the search stage made last time, when it was made from the same inputs (`key`)."""
+        if not self.read:
+            return None
         try:
             with self._search_path().open("rb") as file:
                 stored_key, value = pickle.load(file)

@@ -87,3 +87,10 @@ def test_a_damaged_cache_is_ignored(content, tmp_path):
         cached.write_bytes(b"not a pickle")
     build(content, output)
     same_as_clean(content, output, tmp_path)
+
+
+def test_a_clean_build_leaves_what_the_next_build_reuses(content, tmp_path):
+    output = tmp_path / "output"
+    build(content, output, incremental=False)
+    again = build(content, output)
+    assert again.rendered == again.files - again.pages  # no page remade; other files are rewritten
