@@ -22,7 +22,7 @@ from .model import Report
 
 PACKAGE = Path(__file__).resolve().parent
 # The code whose output a parsed report is: a change here means every report is parsed anew.
-PARSER_CODE = ("model.py", "read.py", "states.py", "states.yaml", "parse")
+PARSER_CODE = ("model.py", "read.py", "states.py", "states.yaml", "parse", "classify")
 
 
 def fingerprint_files(paths: list[Path]) -> str:

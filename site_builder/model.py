@@ -57,13 +57,28 @@ class RecommendationPart:
 
 
 @dataclass(frozen=True)
+class Response:
+    """The state's later word on a recommendation its report left pending: from the addendum
+    (A/HRC/…/Add.1) of written responses it submits before the Council adopts the outcome."""
+
+    document: str  # the addendum's symbol, e.g. "A/HRC/43/15/Add.1" (or its file, if it lost it)
+    position: str  # SUPPORTED or NOTED
+    wording: str  # the addendum's own heading for it, e.g. "Accepted recommendations"
+    in_part: bool = False  # the state supported part of it and noted the rest
+    explanation: str | None = None  # what the state said about it, if anything
+
+
+@dataclass(frozen=True)
 class Recommendation:
     id: str  # exactly as printed, e.g. "125.8"
     paragraph: int  # the paragraph whose list holds it, e.g. 125
     text: str
     recommended_by: tuple[State, ...]
-    position: str  # one of POSITIONS
+    position: str  # one of POSITIONS: the final one, from the addendum when `response` is set
     parts: tuple[RecommendationPart, ...] = ()  # only for ids that cluster several wordings
+    themes: tuple[str, ...] = ()  # theme slugs (classify/themes.yaml), by the rules of classify/
+    action_level: int | None = None  # 1 minimal … 5 specific action, by its first operative verb
+    response: Response | None = None  # set when an addendum resolved the report's `pending`
 
 
 @dataclass(frozen=True)
