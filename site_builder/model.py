@@ -15,6 +15,15 @@ PENDING = "pending"  # the state will answer later (often in an addendum)
 UNKNOWN = "unknown"  # the report's wording was not recognised; always comes with a warning
 POSITIONS = (SUPPORTED, NOTED, PENDING, UNKNOWN)
 
+# The five-level action scale of UPR research, read from a recommendation's first operative verb.
+ACTION_LEVELS = {
+    1: "Minimal action",  # call on, seek, share
+    2: "Continuing action",  # continue, maintain, pursue
+    3: "Considering action",  # consider, examine, review, study
+    4: "General action",  # ensure, promote, strengthen, take measures
+    5: "Specific action",  # abolish, adopt, amend, ratify, establish, investigate
+}
+
 # Working Group sessions per UPR cycle (each cycle is 4½ years of 14 sessions, bar the first).
 CYCLE_BY_LAST_SESSION = ((12, 1), (26, 2), (40, 3), (54, 4))
 
