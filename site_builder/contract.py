@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .classify.taxonomy import themes_by_slug
 from .model import Report, State
 
 CONTRACT_VERSION = 1
@@ -21,6 +22,7 @@ def _state(state: State | None) -> dict[str, str] | None:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     review, document = report.review, report.document
+    themes = themes_by_slug()
     return {
         "contract_version": CONTRACT_VERSION,
         "source": report.source,
@@ -59,6 +61,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                     {"text": part.text, "recommended_by": [_state(s) for s in part.recommended_by]}
                     for part in r.parts
                 ],
+                "themes": [themes[slug].name for slug in r.themes],
+                "action_level": r.action_level,
             }
             for r in report.recommendations
         ],

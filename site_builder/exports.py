@@ -10,6 +10,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from .classify.taxonomy import themes_by_slug
 from .enrich import Archive
 from .model import Report
 from .pages import Page, long_date, review_title
@@ -18,12 +19,13 @@ from .urls import Urls
 CSV_COLUMNS = [
     "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
     "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3",
-    "recommended_by_group", "text",
+    "recommended_by_group", "themes", "action_level", "text",
 ]
 
 
 def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
     review = report.review
+    themes = themes_by_slug()
     return [
         {
             "permalink": urls.absolute(urls.recommendation(report, rec)),
@@ -39,6 +41,8 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
             "recommended_by": "; ".join(state.name for state in rec.recommended_by),
             "recommended_by_iso3": "; ".join(state.iso3 for state in rec.recommended_by),
             "recommended_by_group": "; ".join(state.group for state in rec.recommended_by),
+            "themes": "; ".join(themes[slug].name for slug in rec.themes),
+            "action_level": rec.action_level or "",
             "text": rec.text,
         }
         for rec in report.recommendations
@@ -61,6 +65,8 @@ def to_json(rows: list[dict]) -> bytes:
         names, codes, groups = ([part for part in row[c].split("; ") if part] for c in columns)
         record["recommended_by"] = [{"name": n, "iso3": c, "group": g} for n, c, g in zip(names, codes, groups)]
         del record["recommended_by_iso3"], record["recommended_by_group"]
+        record["themes"] = [name for name in row["themes"].split("; ") if name]
+        record["action_level"] = row["action_level"] or None
         records.append(record)
     return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

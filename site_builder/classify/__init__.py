@@ -4,3 +4,15 @@ Both are read from the recommendation's own words by published rules, so a reade
 every assignment: themes by `rules.yaml` over the taxonomy in `themes.yaml`, the action level by
 the first operative verb. The method page explains both.
 """
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Recommendation
+from .action_level import action_level
+
+
+def classify(recommendations: list[Recommendation]) -> list[Recommendation]:
+    """Each recommendation with its action level filled in."""
+    return [replace(rec, action_level=action_level(rec.text)) for rec in recommendations]

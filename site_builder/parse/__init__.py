@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..classify import classify
 from ..errors import ReportError
 from ..model import Document, Paragraph, ParseWarning, Report, Review, cycle_of_session
 from ..read import read_report_text
@@ -93,7 +94,7 @@ def parse_report(text: str, source: str | Path, registry: Registry | None = None
         documents=metadata.find_documents([intro, *body.footnotes.values()]),
         advance_questions_by=metadata.find_advance_questions(intro, registry),
     )
-    return Report(source, document, review, tuple(paragraphs), tuple(recommendations), tuple(warnings))
+    return Report(source, document, review, tuple(paragraphs), tuple(classify(recommendations)), tuple(warnings))
 
 
 # Every Working Group report closes its conclusions with the same disclaimer; a text without it
