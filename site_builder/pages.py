@@ -11,8 +11,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .across import NOTHING, AcrossCycles, ThemeRecord, across_cycles, theme_records
+from .classify.taxonomy import themes_by_slug
 from .enrich import Archive, Made, StateProfile
-from .model import NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
+from .model import ACTION_LEVELS, NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
 from .states import load_registry
 from .urls import Urls
 
@@ -74,6 +76,40 @@ def share_supported(recommendations) -> str:
     return f"{round(100 * sum(r.position == SUPPORTED for r in answered) / len(answered))} %"
 
 
+def by_action_level(recommendations) -> dict[int, int]:
+    """Level → how many, for every level (a chart shows the empty ones too)."""
+    found = Counter(rec.action_level for rec in recommendations)
+    return {level: found[level] for level in ACTION_LEVELS}
+
+
+def share_specific(recommendations) -> str:
+    """The share of specific-action (level 5) recommendations among those with a level."""
+    levels = [rec.action_level for rec in recommendations if rec.action_level]
+    if not levels:
+        return "—"
+    return f"{round(100 * sum(level == 5 for level in levels) / len(levels))} %"
+
+
+def by_group(recommendations) -> dict[str, int]:
+    """Regional group of the recommending states → how many recommendations (a recommendation
+    made by states of two groups counts once in each)."""
+    found: Counter[str] = Counter()
+    for rec in recommendations:
+        for group in sorted({state.group for state in rec.recommended_by}):
+            found[group] += 1
+    return dict(sorted(found.items()))
+
+
+def by_cycle(made: list[Made] | tuple[Made, ...]) -> list[dict]:
+    """One row per cycle: the positions of the recommendations made in it."""
+    cycles: dict[int, list[Recommendation]] = defaultdict(list)
+    for item in made:
+        cycles[item.report.review.cycle or 0].append(item.recommendation)
+    return [{"cycle": cycle or None, "total": len(recs), "counts": counts(recs),
+             "share_supported": share_supported(recs), "share_specific": share_specific(recs)}
+            for cycle, recs in sorted(cycles.items())]
+
+
 def _lead_ins(report: Report) -> dict[int, str]:
     """The words that introduce each list of recommendations, by paragraph number."""
     list_paragraphs = {rec.paragraph for rec in report.recommendations}
@@ -123,7 +159,8 @@ def _review(report: Report, urls: Urls) -> Page:
         f"{len(report.recommendations)} recommendations, "
         + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()),
         {"report": report, "sections": sections, "counts": counts(report.recommendations),
-         "recommending_states": sorted(report.recommending_states, key=lambda s: s.name)},
+         "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
+         "by_group": by_group(report.recommendations), "by_level": by_action_level(report.recommendations)},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
         kind="article",
         inputs=(report.source,),
@@ -151,7 +188,7 @@ Related = dict[tuple[str, str], list[tuple[str, str]]]
 
 def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
                     by_state: dict[State, list[Recommendation]], lead_ins: dict[int, str],
-                    related: list[tuple[Report, Recommendation]]) -> Page:
+                    related: list[tuple[Report, Recommendation]], across: AcrossCycles) -> Page:
     title = review_title(report)
     recs = report.recommendations
     recommenders = set(rec.recommended_by)
@@ -167,15 +204,20 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
          "statements": statements, "others": others,
          "previous": recs[index - 1] if index > 0 else None,
          "next": recs[index + 1] if index + 1 < len(recs) else None,
-         "citation": citation(report, rec), "related": related},
+         "citation": citation(report, rec), "related": related,
+         "themes": [themes_by_slug()[slug] for slug in rec.themes],
+         "earlier": across.earlier[-ACROSS_CYCLES_SHOWN:], "later": across.later[:ACROSS_CYCLES_SHOWN]},
         breadcrumbs=(("Archive", urls.home()), (report.review.state_under_review.name,
                                                  urls.state(report.review.state_under_review)),
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
         # the related list comes from the whole archive: the page changes when the list does,
         # or when a report it shows changes — not whenever any report is added
-        inputs=(report.source, *sorted({other.source for other, _ in related} - {report.source}),
-                VALUE + "|".join(urls.recommendation(other, other_rec) for other, other_rec in related)),
+        inputs=(report.source,
+                *sorted(({other.source for other, _ in related} | across.sources) - {report.source}),
+                VALUE + "|".join(urls.recommendation(other, other_rec) for other, other_rec in related),
+                VALUE + "|".join(urls.recommendation(m.report, m.recommendation)
+                                 for m in (*across.earlier, *across.later))),
     )
 
 
@@ -215,6 +257,10 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
          "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
          "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
          "made_counts": counts(m.recommendation for m in profile.made),
+         "received_by_cycle": by_cycle([Made(r, rec) for r in profile.reviews for rec in r.recommendations]),
+         "made_by_cycle": by_cycle(profile.made),
+         "made_levels": by_action_level(m.recommendation for m in profile.made),
+         "share_specific": share_specific(m.recommendation for m in profile.made),
          "share_supported": share_supported(m.recommendation for m in profile.made)},
         breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
         inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
@@ -251,6 +297,8 @@ def _reviews(archive: Archive, urls: Urls) -> Page:
 LIST_PAGE_SIZE = 200
 STATE_PAGE_RECOMMENDATIONS = 200
 STATE_PAGE_STATEMENTS = 40
+THEME_PAGE_RECOMMENDATIONS = 200
+ACROSS_CYCLES_SHOWN = 20  # on each side: the nearest cycles first
 
 
 def _list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, what: str,
@@ -291,6 +339,50 @@ def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str,
                         ("Recommendations made", urls.state_recommendations(state))), inputs)
 
 
+def _themes(records: tuple[ThemeRecord, ...], urls: Urls) -> Page:
+    return Page(
+        urls.themes(), "themes.html", "Themes",
+        f"The {len(records)} themes every recommendation is sorted into by published rules, from the "
+        "death penalty to the rights of the child, with how many recommendations each holds.",
+        {"records": [{"record": r, "counts": counts(m.recommendation for m in r.made)} for r in records]},
+        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes())),
+        inputs=(ALL_REPORTS,),
+    )
+
+
+def _theme(record: ThemeRecord, urls: Urls) -> Page:
+    theme = record.theme
+    recs = [m.recommendation for m in record.made]
+    under_review: dict[str, list[Made]] = defaultdict(list)
+    for made in record.made:
+        under_review[made.report.review.state_under_review.name].append(made)
+    reviews: dict[int, list[Made]] = defaultdict(list)  # by report, in the record's order
+    for made in record.made:
+        reviews[id(made.report)].append(made)
+    return Page(
+        urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
+        f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}",
+        {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made),
+         "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
+                                    "counts": counts(m.recommendation for m in made),
+                                    "share_supported": share_supported(m.recommendation for m in made)}
+                                   for _, made in sorted(under_review.items())],
+         "list_texts": len(recs) <= THEME_PAGE_RECOMMENDATIONS,
+         "groups": [{"report": made[0].report, "made": made} for made in reviews.values()]},
+        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme))),
+        inputs=tuple(sorted({m.report.source for m in record.made})),
+    )
+
+
+def _theme_recommendations(record: ThemeRecord, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
+    theme = record.theme
+    return _list_pages([(m.report, m.recommendation) for m in record.made],
+                       lambda n: urls.theme_recommendations(theme, n), f"Recommendations on {theme.name.lower()}",
+                       f"Every recommendation on {theme.name.lower()}, by cycle and state under review",
+                       (("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme)),
+                        ("Recommendations", urls.theme_recommendations(theme))), inputs)
+
+
 def _search(urls: Urls) -> Page:
     """The page only: its results come from the static index in the browser."""
     return Page(
@@ -308,6 +400,7 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
     pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
              *_all_recommendations(archive, urls), _search(urls)]
     related = related or {}
+    across = across_cycles(archive)
     by_key = {(urls.review(report), rec.id): (report, rec)
               for report in archive.reports for rec in report.recommendations}
     for report in archive.reports:
@@ -317,12 +410,19 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
         lead_ins = _lead_ins(report)  # once per report, not once per recommendation
         review = urls.review(report)
         pages += [_recommendation(report, rec, i, urls, by_state, lead_ins,
-                                  [by_key[key] for key in related.get((review, rec.id), ())])
+                                  [by_key[key] for key in related.get((review, rec.id), ())],
+                                  across.get((id(report), id(rec)), NOTHING))
                   for i, rec in enumerate(report.recommendations)]
     for profile in archive.profiles:
         pages.append(_state(profile, urls))
         if profile.made:
             pages += _state_recommendations(profile, urls, pages[-1].inputs)
+    records = theme_records(archive)
+    pages.append(_themes(records, urls))
+    for record in records:
+        pages.append(_theme(record, urls))
+        if record.made:
+            pages += _theme_recommendations(record, urls, pages[-1].inputs)
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
                       "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))

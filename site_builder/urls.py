@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, quote_plus
 
+from .classify.taxonomy import Theme
 from .model import Recommendation, Report, State
 
 OFFICIAL_DOCUMENTS = "https://undocs.org/"
@@ -58,6 +59,17 @@ class Urls:
     def state_recommendations(self, state: State, page: int = 1) -> str:
         """Every recommendation a state made, in pages of LIST_PAGE_SIZE rows."""
         first = f"{self.state(state)}recommendations/"
+        return first if page == 1 else f"{first}page-{page}/"
+
+    def themes(self) -> str:
+        return "/themes/"
+
+    def theme(self, theme: Theme) -> str:
+        return f"/themes/{theme.slug}/"
+
+    def theme_recommendations(self, theme: Theme, page: int = 1) -> str:
+        """Every recommendation on a theme, in pages of LIST_PAGE_SIZE rows."""
+        first = f"{self.theme(theme)}recommendations/"
         return first if page == 1 else f"{first}page-{page}/"
 
     def search(self, query: str = "") -> str:

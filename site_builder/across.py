@@ -1,0 +1,84 @@
+"""The archive read across reports by theme: what each theme holds, and for each recommendation
+what the same recommending state asked the same state under review on the same theme in other
+cycles. Plain data, gathered once, like enrich.py's profiles.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .classify.taxonomy import Theme, load_taxonomy
+from .enrich import Archive, Made
+from .model import Recommendation
+
+
+@dataclass(frozen=True)
+class ThemeRecord:
+    theme: Theme
+    made: tuple[Made, ...]  # its recommendations, by cycle, then state under review, then id order
+
+
+def _cycle_order(made: Made) -> tuple:
+    review = made.report.review
+    return (review.cycle or 0, review.state_under_review.name)
+
+
+def theme_records(archive: Archive) -> tuple[ThemeRecord, ...]:
+    """Every theme of the taxonomy, in its order, with the recommendations that have it."""
+    by_theme: dict[str, list[Made]] = defaultdict(list)
+    for report in archive.reports:
+        for rec in report.recommendations:
+            for slug in rec.themes:
+                by_theme[slug].append(Made(report, rec))
+    # sorted() is stable: within a review the recommendations keep the report's order
+    return tuple(ThemeRecord(theme, tuple(sorted(by_theme[theme.slug], key=_cycle_order)))
+                 for theme in load_taxonomy())
+
+
+@dataclass(frozen=True)
+class AcrossCycles:
+    earlier: tuple[Made, ...]  # from earlier cycles, oldest first
+    later: tuple[Made, ...]
+
+    @property
+    def sources(self) -> set[str]:
+        return {made.report.source for made in (*self.earlier, *self.later)}
+
+
+NOTHING = AcrossCycles((), ())
+
+
+def across_cycles(archive: Archive) -> dict[tuple[int, int], AcrossCycles]:
+    """(id of report, id of recommendation) → the recommendations made to the same state under
+    review by one of the same recommending states on one of the same themes, in its other
+    reviews; only recommendations that have any are keys."""
+    # (state under review, recommending state, theme) → the recommendations, in report order
+    asks: dict[tuple[str, str, str], list[Made]] = defaultdict(list)
+    for report in archive.reports:
+        under_review = report.review.state_under_review.iso3
+        for rec in report.recommendations:
+            for state in rec.recommended_by:
+                for slug in rec.themes:
+                    asks[(under_review, state.iso3, slug)].append(Made(report, rec))
+    found: dict[tuple[int, int], AcrossCycles] = {}
+    for report in archive.reports:
+        under_review = report.review.state_under_review.iso3
+        cycle = report.review.cycle or 0
+        for rec in report.recommendations:
+            seen: dict[int, Made] = {}
+            for state in rec.recommended_by:
+                for slug in rec.themes:
+                    for made in asks[(under_review, state.iso3, slug)]:
+                        if made.report is not report:
+                            seen.setdefault(id(made.recommendation), made)
+            if seen:
+                ordered = sorted(seen.values(), key=_cycle_order)
+                found[(id(report), id(rec))] = AcrossCycles(
+                    tuple(m for m in ordered if (m.report.review.cycle or 0) <= cycle),
+                    tuple(m for m in ordered if (m.report.review.cycle or 0) > cycle))
+    return found
+
+
+def shared_themes(rec: Recommendation, other: Recommendation) -> tuple[str, ...]:
+    return tuple(slug for slug in rec.themes if slug in other.themes)
