@@ -18,6 +18,8 @@ FACET_HELP = {
     "sur": "state under review, as its ISO code (KAZ)",
     "group": 'regional group ("Western European and others")',
     "cycle": "UPR cycle (1, 2, 3, 4)",
+    "theme": "theme, as its slug (death-penalty; the list is in classify/themes.yaml)",
+    "level": "action level, 1 (minimal) to 5 (specific action)",
 }
 SNIPPET = 300
 
@@ -69,4 +71,10 @@ def format_search_result(result: SearchResult, facets: dict[str, str]) -> str:
     counts = result.facets.get("position", {})
     if counts:
         lines.append("Positions: " + ", ".join(f"{n} {value}" for value, n in sorted(counts.items())))
+    counts = result.facets.get("level", {})
+    if counts:
+        lines.append("Action levels: " + ", ".join(f"{n} level {value}" for value, n in sorted(counts.items())))
+    counts = result.facets.get("theme", {})
+    if counts:  # the commonest first
+        lines.append("Themes: " + ", ".join(f"{n} {slug}" for slug, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))))
     return "\n".join(lines)

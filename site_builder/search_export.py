@@ -1,4 +1,4 @@
-"""The Whoosh index → the static search index the browser queries (format 3).
+"""The Whoosh index → the static search index the browser queries (format 4).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
 its words and terms, the chunks of the docs it shows, and the facets. The format and the query
@@ -9,10 +9,13 @@ client (templates/static/search.js) does.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
+from .classify.taxonomy import load_taxonomy
 from .enrich import Archive
+from .errors import BuildError
+from .model import ACTION_LEVELS
 from .search import (Scores, SearchDoc, SearchIndex, build_index, field_scores, term_positions, term_scores,
                      word_map)
 from .search_query import FORMAT_VERSION, shard_name
@@ -32,13 +35,13 @@ def _gaps(numbers: list[int]) -> list[int]:
     return [b - a for a, b in zip([0, *numbers], numbers)]
 
 
-def _postings(scores: dict[int, float], by_ref: dict[int, int]) -> list[int]:
-    """doc → score as [gap, score, by, gap, score, by, …] by doc number; score = round(1000 ×
-    score), by = the doc's recommending states as one number (0 for a doc that is not a
-    recommendation)."""
+def _postings(scores: dict[int, float], by_ref: dict[int, int], about_ref: dict[int, int]) -> list[int]:
+    """doc → score as [gap, score, by, about, …] by doc number; score = round(1000 × score), by
+    = the doc's recommending states and about = its level and themes, each as one number (0 for
+    a doc that is not a recommendation)."""
     numbers = sorted(scores)
     return [value for gap, doc in zip(_gaps(numbers), numbers)
-            for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0))]
+            for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0), about_ref.get(doc, 0))]
 
 
 def _runs(numbers: list[int]) -> list[int]:
@@ -99,6 +102,34 @@ def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]],
     return [list(members) for members in sets], refs
 
 
+def _themes(docs: list[SearchDoc]) -> list[str]:
+    """The theme slugs some recommendation has, in the taxonomy's order."""
+    order = {theme.slug: n for n, theme in enumerate(load_taxonomy())}
+    used: set[str] = set()
+    for doc in docs:
+        if doc.rec is None:
+            continue
+        for slug in doc.rec.themes:
+            if slug not in order:
+                raise BuildError(f"{doc.report.source}: recommendation {doc.rec.id} has the theme {slug!r}, "
+                                 "which classify/themes.yaml does not list")
+        used.update(doc.rec.themes)
+    return sorted(used, key=order.__getitem__)
+
+
+def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int]], dict[int, int]]:
+    """The action level and themes of each recommendation as one number (see search_query.py):
+    the distinct combinations [level (0 none), theme number, …], the most frequent first, and
+    doc → 1 + its combination's place (0 for none)."""
+    place = {slug: n for n, slug in enumerate(themes)}
+    about_of = {number: (doc.rec.action_level or 0, *sorted({place[slug] for slug in doc.rec.themes}))
+                for number, doc in enumerate(docs) if doc.rec is not None}
+    frequency = Counter(about for about in about_of.values() if about != (0,))
+    abouts = sorted(frequency, key=lambda about: (-frequency[about], about))
+    ref = {about: n for n, about in enumerate(abouts, 1)}
+    return [list(about) for about in abouts], {number: ref.get(about, 0) for number, about in about_of.items()}
+
+
 def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
                         scores: Scores | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
@@ -110,6 +141,8 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
                 for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
     states = sorted(registry)
     state_sets, by_ref = _by_refs(docs, states)
+    themes = _themes(docs)
+    abouts, about_ref = _about_refs(docs, themes)
     files: dict[str, bytes] = {}
 
     def write(folder: str, by_key: dict[str, Any], limit: float) -> tuple[list[str], list[str]]:
@@ -120,13 +153,13 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
 
     mapping = word_map(docs)
     word_shards, _ = write("words", mapping, float("inf"))  # by two characters, for suggestions
-    _, term_split = write("terms", {term: _postings(postings, by_ref) for term, postings in term_scores(scores).items()},
+    _, term_split = write("terms", {term: _postings(postings, by_ref, about_ref) for term, postings in term_scores(scores).items()},
                           SHARD_BYTES)
     _, place_split = write("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
                                       for term, by_doc in term_positions(docs, mapping).items()}, SHARD_BYTES)
     for start in range(0, len(docs), CHUNK):
         files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
-    files.update(_facet_files(docs, registry, states, state_sets, by_ref))
+    files.update(_facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref))
     files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
                                         "prefix": PREFIX, "words": word_shards,
                                         "split": {"terms": term_split, "places": place_split}})
@@ -134,9 +167,11 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
 
 
 def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],
-                 by_ref: dict[int, int]) -> dict[str, bytes]:
+                 by_ref: dict[int, int], themes: list[str], abouts: list[list[int]],
+                 about_ref: dict[int, int]) -> dict[str, bytes]:
     """facets.json, and the lists a search by facets alone reads."""
     groups = sorted({registry[iso3].group for iso3 in states})
+    names = {theme.slug: theme.name for theme in load_taxonomy()}
     group_number = {group: n for n, group in enumerate(groups)}
     state_number = {iso3: n for n, iso3 in enumerate(states)}
     positions: dict[str, list[int]] = defaultdict(list)
@@ -144,6 +179,8 @@ def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state
     end = 0
     by_state: dict[str, list[int]] = defaultdict(list)
     by_group: dict[int, list[int]] = defaultdict(list)
+    by_theme: dict[str, list[int]] = defaultdict(list)
+    by_level: dict[int, list[int]] = {level: [] for level in ACTION_LEVELS}  # each level's file, even empty
     recs: list[int] = []
     for number, doc in enumerate(docs):
         if doc.rec is None:
@@ -161,15 +198,24 @@ def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state
             by_state[iso3].append(number)
         for group in sorted({s.group for s in doc.rec.recommended_by}):
             by_group[group_number[group]].append(number)
+        for slug in sorted(set(doc.rec.themes)):
+            by_theme[slug].append(number)
+        if doc.rec.action_level in by_level:
+            by_level[doc.rec.action_level].append(number)
 
     def with_refs(numbers: list[int]) -> bytes:
-        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by_ref[doc])])
+        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers)
+                       for value in (gap, by_ref[doc], about_ref[doc])])
 
     files = {"search/facets.json": _dumps({
         "states": [[iso3, registry[iso3].name, group_number[registry[iso3].group]] for iso3 in states],
         "sets": state_sets, "groups": groups, "reviews": reviews,
-        "position": {value: _runs(numbers) for value, numbers in sorted(positions.items())}})}
+        "position": {value: _runs(numbers) for value, numbers in sorted(positions.items())},
+        "themes": [[slug, names[slug]] for slug in themes],
+        "levels": [ACTION_LEVELS[level] for level in sorted(ACTION_LEVELS)], "abouts": abouts})}
     files.update((f"search/facets/by/{iso3}.json", with_refs(numbers)) for iso3, numbers in by_state.items())
     files.update((f"search/facets/group/{group}.json", with_refs(numbers)) for group, numbers in by_group.items())
+    files.update((f"search/facets/theme/{slug}.json", with_refs(numbers)) for slug, numbers in by_theme.items())
+    files.update((f"search/facets/level/{level}.json", with_refs(numbers)) for level, numbers in by_level.items())
     files["search/facets/all.json"] = with_refs(recs)
     return files

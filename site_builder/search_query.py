@@ -1,6 +1,6 @@
 """The search engine over the exported static index: the Python twin of the browser client.
 
-`search.py` writes the index (format v3) as static files under `search/`; this module answers a
+`search.py` writes the index (format v4) as static files under `search/`; this module answers a
 query by reading only the files that query needs, exactly as the browser client does, so the
 command line and the browser return the same results (and a benchmark can count the bytes a
 query fetches from `SearchResult.files_read`).
@@ -22,8 +22,9 @@ The semantics, step by step (the JavaScript client implements the same):
    once); a doc's score is the sum of its scores for the terms it has. A required word that is
    not in the map leaves no candidates. With no required term but a chosen facet, the
    candidates are the docs of the chosen recommending state (`facets/by/`), else of the chosen
-   group (`facets/group/`), else every recommendation (`facets/all.json`), with score 0; with
-   neither, none. Docs in any excluded term's postings are dropped.
+   theme (`facets/theme/`), else of the chosen group (`facets/group/`), else of the chosen
+   action level (`facets/level/`), else every recommendation (`facets/all.json`), with score 0;
+   with neither, none. Docs in any excluded term's postings are dropped.
 4. Phrases: with a phrase, only the candidates with every required term stay, and of those the
    ones whose shown text "x" holds each phrase: the phrase's words, in order, at consecutive
    places (words of "x" as the tokenizer splits it, numbered from 0). A word of the phrase that
@@ -31,9 +32,11 @@ The semantics, step by step (the JavaScript client implements the same):
    word with the same term (so "death penalties" finds "death penalty"). The places come from
    the places shard of each term. A phrase with no term is no constraint.
 5. Facets. Only recommendations have facet values: position, recommending states (by) and
-   their regional groups (group), state under review (sur) and cycle. Chosen facets {facet:
-   value} (an empty value, or a facet name other than those five, is ignored) keep the
-   candidates that have every chosen value.
+   their regional groups (group), state under review (sur), cycle, themes (theme, by slug: none,
+   one or several) and action level (level, "1" … "5", or none). Chosen facets {facet: value}
+   (an empty value, or a facet name other than those seven, is ignored) keep the candidates
+   that have every chosen value (a theme filter keeps the docs that have that theme among
+   theirs).
 6. All the words, or some. When at least 10 candidates have every required term, or the query
    has fewer than two, the results are those candidates; otherwise every candidate is a
    result, those with more of the terms first ("ICC Rome Statute" finds "Ratify the Rome
@@ -44,18 +47,21 @@ The semantics, step by step (the JavaScript client implements the same):
    doc number ascending.
 8. Pages of 10 (page 1 first; a page past the end is empty).
 
-The files (format v3; paths relative to output/; JSON with sorted keys, no spaces, UTF-8).
+The files (format v4; paths relative to output/; JSON with sorted keys, no spaces, UTF-8).
 `{p}` is a word's first two characters when they are [a-z0-9], else `_`; a terms or places
 shard is named the same way, then one more character (a character outside [a-z0-9] as `_`)
 for as long as that name is listed in meta.json's "split" and the term is longer (`shard_of`).
 
-- `search/meta.json`: {"version": 3, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
+- `search/meta.json`: {"version": 4, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
   "split": {"terms": [shard, …], "places": [shard, …]}}.
 - `search/words/{p}.json`: {word: term}; "" for a word the analyser drops.
-- `search/terms/{shard}.json`: {term: [gap, score, by, gap, score, by, …]} — doc numbers as
-  gaps from the previous one (the first from 0), score = round(1000 × Whoosh's BM25F score),
-  by = the doc's recommending states as one number: 0 none (or not a recommendation), 1 … S the
-  one state states[by − 1], above S the set sets[by − S − 1].
+- `search/terms/{shard}.json`: {term: [gap, score, by, about, gap, score, by, about, …]} — doc
+  numbers as gaps from the previous one (the first from 0), score = round(1000 × Whoosh's BM25F
+  score), by = the doc's recommending states as one number: 0 none (or not a recommendation),
+  1 … S the one state states[by − 1], above S the set sets[by − S − 1]; about = the doc's action
+  level and themes as one number: 0 neither (or not a recommendation), else abouts[about − 1].
+  Carrying both in each posting lets a query count every facet over its results from facets.json
+  alone, whichever docs they are.
 - `search/places/{shard}.json`: {term: {doc: [place, …]}} — read only for phrases.
 - `search/docs/{n}.json`: the records of docs C·n … C·n + C − 1, in doc order, each
   {"u": URL, "k": kind, "t": title, "x": text, "i": recommendation id, "p": position,
@@ -64,10 +70,15 @@ for as long as that name is listed in meta.json's "split" and the term is longer
   [name, …], "sets": [[state number, …], …], "reviews": [[gap, count, state under review,
   cycle (0 unknown)], …] — each review's recommendations are consecutive docs, the gap counted
   from the end of the previous review's —, "position": {value: [gap, length, gap, length, …]}
-  — runs of consecutive docs, each gap from the end of the previous run}.
-- `search/facets/by/{iso3}.json`, `search/facets/group/{group number}.json`,
-  `search/facets/all.json`: [gap, by, gap, by, …] — the recommendations of that state, that
-  group, or all; read only for a search by facets alone.
+  — runs of consecutive docs, each gap from the end of the previous run —, "themes": [[slug,
+  name], …] — the themes some recommendation has, in the taxonomy's order —, "levels": [name of
+  level 1, …, name of level 5], "abouts": [[level (0 none), theme number, …], …] — each
+  distinct combination of a level and a set of themes (numbers in "themes", ascending), the
+  most frequent first, so that the commonest combinations are the shortest numbers}.
+- `search/facets/by/{iso3}.json`, `search/facets/theme/{slug}.json`,
+  `search/facets/group/{group number}.json`, `search/facets/level/{level}.json`,
+  `search/facets/all.json`: [gap, by, about, gap, by, about, …] — the recommendations of that
+  state, theme, group, level, or all; read only for a search by facets alone.
 """
 
 from __future__ import annotations
@@ -86,8 +97,8 @@ WORD = re.compile(WORD_PATTERN)
 NON_WORD = re.compile(r"\W+")
 SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
 
-FORMAT_VERSION = 3
-FACETS = ("position", "by", "sur", "group", "cycle")
+FORMAT_VERSION = 4
+FACETS = ("position", "by", "sur", "group", "cycle", "theme", "level")
 PAGE_SIZE = 10
 MAX_SUGGESTION_DISTANCE = 2
 
@@ -209,6 +220,11 @@ class Facets:
             self.review_starts.append(start)
         for start, (_, count, state, cycle) in zip(self.review_starts, data["reviews"]):
             self.reviews.append((start + count, self.states[state], cycle))
+        self.themes = [slug for slug, _ in data["themes"]]
+        self.theme_names = dict(data["themes"])
+        self.level_names = {str(level): name for level, name in enumerate(data["levels"], 1)}
+        self.abouts = [([str(level)] if level else [], [self.themes[n] for n in numbers])
+                       for level, *numbers in data["abouts"]]
 
     def by(self, ref: int) -> list[str]:
         if ref == 0:
@@ -217,15 +233,22 @@ class Facets:
             return [self.states[ref - 1]]
         return self.sets[ref - len(self.states) - 1]
 
-    def values(self, doc: int, ref: int) -> dict[str, list[str]] | None:
-        """facet → the doc's values, or None for a doc that is not a recommendation."""
+    def about(self, ref: int) -> tuple[list[str], list[str]]:
+        """(the level, as a one-value list or empty; the theme slugs)."""
+        return self.abouts[ref - 1] if ref else ([], [])
+
+    def values(self, doc: int, ref: int, about: int = 0) -> dict[str, list[str]] | None:
+        """facet → the doc's values, or None for a doc that is not a recommendation; `ref` and
+        `about` are the numbers its postings carry."""
         position = self.position.get(doc)
         if position is None:
             return None
         end, state, cycle = self.reviews[bisect.bisect_right(self.review_starts, doc) - 1]
         by = self.by(ref)
+        level, themes = self.about(about)
         return {"position": [position], "by": by, "sur": [state] if doc < end else [],
-                "group": sorted({self.group_of[iso3] for iso3 in by}), "cycle": [str(cycle)] if cycle else []}
+                "group": sorted({self.group_of[iso3] for iso3 in by}), "cycle": [str(cycle)] if cycle else [],
+                "theme": themes, "level": level}
 
 
 def _decode_runs(runs: list[int]) -> list[tuple[int, int]]:
@@ -251,6 +274,7 @@ class IndexFiles:
         self.word_shards = set(self.meta.get("words", ()))
         self.split = {folder: set(names) for folder, names in self.meta.get("split", {}).items()}
         self.by_ref: dict[int, int] = {}  # doc → its recommending states, from the files read
+        self.about_ref: dict[int, int] = {}  # doc → its level and themes, from the files read
         self._facets: Facets | None = None
 
     def json(self, path: str) -> Any:
@@ -274,13 +298,15 @@ class IndexFiles:
         return (self._files / path).is_file() if isinstance(self._files, Path) else path in self._files
 
     def postings(self, term: str) -> dict[int, int]:
-        """doc → score; notes each doc's recommending states (`by_ref`) on the way."""
+        """doc → score; notes each doc's recommending states (`by_ref`) and its level and themes
+        (`about_ref`) on the way."""
         flat = self._shard("terms", term).get(term, ())
         found, doc = {}, 0
-        for i in range(0, len(flat), 3):
+        for i in range(0, len(flat), 4):
             doc += flat[i]
             found[doc] = flat[i + 1]
             self.by_ref[doc] = flat[i + 2]
+            self.about_ref[doc] = flat[i + 3]
         return found
 
     def places(self, term: str) -> dict[int, set[int]]:
@@ -292,22 +318,29 @@ class IndexFiles:
         return self._facets
 
     def facet_docs(self, chosen: dict[str, str]) -> set[int]:
-        """For a search by facets alone: the docs of the chosen recommending state or group (or
-        of every recommendation), their states noted in `by_ref`, the other facets not applied."""
+        """For a search by facets alone: the docs of the chosen recommending state, theme, group
+        or level, in that order (or of every recommendation), their numbers noted in `by_ref`
+        and `about_ref`, the other facets not applied."""
         facets = self.facets()
-        if "by" in chosen:  # only a listed state names a file: a value is never a path
+        # only a value the index lists names a file: a value is never a path
+        if "by" in chosen:
             path = f"search/facets/by/{chosen['by']}.json" if chosen["by"] in facets.names else None
+        elif "theme" in chosen:
+            path = f"search/facets/theme/{chosen['theme']}.json" if chosen["theme"] in facets.theme_names else None
         elif "group" in chosen:
             path = f"search/facets/group/{facets.groups.index(chosen['group'])}.json" \
                 if chosen["group"] in facets.groups else None
+        elif "level" in chosen:
+            path = f"search/facets/level/{chosen['level']}.json" if chosen["level"] in facets.level_names else None
         else:
             path = "search/facets/all.json"
         flat = self.json(path) if path and self.exists(path) else []
         docs, doc = set(), 0
-        for i in range(0, len(flat), 2):
+        for i in range(0, len(flat), 3):
             doc += flat[i]
             docs.add(doc)
             self.by_ref[doc] = flat[i + 1]
+            self.about_ref[doc] = flat[i + 2]
         return docs
 
     def record(self, doc: int) -> dict[str, Any]:
@@ -397,7 +430,7 @@ def search(files: Mapping[str, bytes] | Path | str, query: str, facets: dict[str
         facets = index.facets()
         kept: dict[int, tuple[int, dict[str, list[str]] | None]] = {}
         for doc, score in scores.items():
-            values = facets.values(doc, index.by_ref.get(doc, 0))
+            values = facets.values(doc, index.by_ref.get(doc, 0), index.about_ref.get(doc, 0))
             if chosen and (values is None or any(value not in values[name] for name, value in chosen.items())):
                 continue
             kept[doc] = (score, values)

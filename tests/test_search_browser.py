@@ -1,7 +1,8 @@
 """The search page in a real headless Chromium, served with the site's Content-Security-Policy:
 results as the reader types, word forms and highlights, filters, shareable URLs and history,
 suggestions, markup in a query shown as text, the keyboard, the files fetched — and, for the 30
-judged queries on the seed plus the corpus, the same top 10 as the command line's engine
+judged queries and some filters on the seed plus the corpus, and for theme and action-level
+filters on the seed with stand-in themes, the same results as the command line's engine
 (site_builder.search_query, the client's Python twin)."""
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
 import pytest
 import yaml
 
-from site_builder.search_query import search
+from site_builder.enrich import build_archive
+from site_builder.search_export import export_search_index
+from site_builder.search_query import FACETS, search
+from site_builder.urls import Urls
 from site_fixtures import CORPUS, ROOT, corpus_content
 from site_fixtures import serving as serve_folder
+from test_search_index import classified
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
@@ -31,6 +36,14 @@ NETLIFY = tomllib.loads((ROOT / "netlify.toml").read_text())
 CSP = next(h["values"]["Content-Security-Policy"] for h in NETLIFY["headers"] if h["for"] == "/*")
 CORPUS_TEST = "test_the_browser_and_the_command_line_give_the_same_top_ten"
 QUERIES = [entry["query"] for entry in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text())]
+# Filters the corpus test checks too, with words and alone (themes and levels: THEMED_FILTERS).
+CORPUS_FILTERS = [("death penalty", {"position": "noted"}), ("torture", {"group": "Western European and others"}),
+                  ("", {"by": "FRA", "cycle": "3"}), ("women", {"sur": "KAZ"}), ("", {"position": "supported"}),
+                  ("journalists", {"cycle": "2", "position": "supported"}), ("", {"group": "African"})]
+THEMED_FILTERS = [("", {"theme": "torture"}), ("", {"level": "5"}), ("", {"theme": "ratification", "level": "5"}),
+                  ("women", {"theme": "childrens-rights"}), ("convention", {"theme": "ratification"}),
+                  ("death penalty", {"theme": "death-penalty", "position": "noted"}), ("", {"theme": "womens-rights", "by": "SWE"}),
+                  ("torture", {"level": "4"}), ("", {"theme": "no-such-theme"}), ("rights", {"level": "3", "group": "African"})]
 
 
 def serving(folder: Path):
@@ -119,6 +132,29 @@ def corpus_site(corpus_build) -> Path:
     return corpus_build.result()
 
 
+@pytest.fixture(scope="module")
+def themed_site(seed_site, seed, tmp_path_factory) -> Path:
+    """The seed site with the search index of its recommendations given stand-in themes and
+    action levels (test_search_index.classified): the classifier is not in this branch."""
+    output = tmp_path_factory.mktemp("themed-site") / "output"
+    shutil.copytree(seed_site, output)
+    files = export_search_index(classified(build_archive([seed])), Urls("https://example.org"))
+    docs = {path: data for path, data in files.items() if path.startswith("search/docs/")}
+    assert docs == {path: (output / path).read_bytes() for path in docs}  # the same docs, the same links
+    shutil.rmtree(output / "search" / "terms")
+    shutil.rmtree(output / "search" / "facets")
+    for path, data in files.items():
+        (output / path).parent.mkdir(parents=True, exist_ok=True)
+        (output / path).write_bytes(data)
+    return output
+
+
+@pytest.fixture(scope="module")
+def themed_url(themed_site):
+    with serving(themed_site) as url:
+        yield url
+
+
 @pytest.fixture
 def problems():
     """What must not happen on a page: script errors, console errors (CSP violations are), dialogs."""
@@ -140,6 +176,14 @@ def open_page(browser, base_url, problems):
 @pytest.fixture
 def page(browser, seed_url, problems):
     context, page = open_page(browser, seed_url, problems)
+    yield page
+    context.close()
+    assert problems == {"errors": [], "console": [], "dialogs": []}
+
+
+@pytest.fixture
+def themed_page(browser, themed_url, problems):
+    context, page = open_page(browser, themed_url, problems)
     yield page
     context.close()
     assert problems == {"errors": [], "console": [], "dialogs": []}
@@ -187,6 +231,30 @@ def urls_of(result) -> list[str]:
 
 def url_params(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
+
+
+def shown_counts(page, facet: str) -> dict[str, int]:
+    """value → the count a facet's select shows for it ("Any" left out)."""
+    options = page.eval_on_selector_all(f"#facet-{facet} option", "os => os.map(o => [o.value, o.textContent])")
+    return {value: int(re.search(r"\(([\d,]+)\)$", text).group(1).replace(",", "")) for value, text in options if value}
+
+
+def differences(page, base_url: str, site: Path, cases) -> list[str]:
+    """Each (query, facets) opened as a URL: where the page and the command line's engine differ
+    in the total, the results shown or any facet's counts."""
+    found = []
+    for query, facets in cases:
+        page.goto(f"{base_url}/search/?" + urlencode({"q": query, **facets}))
+        page.wait_for_function("() => document.querySelector('.search-status').textContent")
+        expected = search(site, query, facets)
+        shown = (shown_total(page), result_links(page))
+        if shown != (expected.total, urls_of(expected)):
+            found.append(f"{query!r} {facets}: browser {shown}, command line {(expected.total, urls_of(expected))}")
+        for name in FACETS if expected.total else ():
+            counts = {**({facets[name]: 0} if name in facets else {}), **expected.facets[name]}  # the chosen, even at 0
+            if shown_counts(page, name) != counts:
+                found.append(f"{query!r} {facets}: {name} counts {shown_counts(page, name)} ≠ {counts}")
+    return found
 
 
 def test_results_appear_while_typing_and_lead_to_the_recommendation(page, seed_site):
@@ -419,6 +487,78 @@ def test_the_browser_and_the_command_line_give_the_same_top_ten(browser, corpus_
             shown = (shown_total(page), result_links(page))
             if shown != (expected.total, urls_of(expected)):
                 different.append(f"{query}: browser {shown}, command line {(expected.total, urls_of(expected))}")
+        different += differences(page, url, corpus_site, CORPUS_FILTERS)
         context.close()
     assert not different, "\n".join(different)
+    assert problems == {"errors": [], "console": [], "dialogs": []}
+
+
+def test_theme_and_level_filters_narrow_count_and_live_in_the_url(themed_page, themed_site):
+    page = themed_page
+    page.goto("/search/?q=women")
+    everything = search(themed_site, "women")
+    shows(page, said(everything.total, "women"))
+    assert shown_counts(page, "theme") == everything.facets["theme"] and len(everything.facets["theme"]) > 1
+    assert shown_counts(page, "level") == everything.facets["level"]
+    children = everything.facets["theme"]["childrens-rights"]
+    assert f"Rights of the child ({children})" in page.locator("#facet-theme option").all_inner_texts()
+    page.get_by_label("Theme").select_option("childrens-rights")  # the select is labelled
+    narrowed = search(themed_site, "women", {"theme": "childrens-rights"})
+    assert narrowed.total == children < everything.total
+    shows(page, said(children, "women", filters=1))
+    assert result_links(page) == urls_of(narrowed)
+    assert url_params(page) == {"q": ["women"], "theme": ["childrens-rights"]}
+    level = max(narrowed.facets["level"], key=narrowed.facets["level"].get)
+    page.get_by_label("Action level").select_option(level)
+    both = search(themed_site, "women", {"theme": "childrens-rights", "level": level})
+    shows(page, said(both.total, "women", filters=2))
+    assert result_links(page) == urls_of(both) and both.total == narrowed.facets["level"][level]
+    assert url_params(page) == {"q": ["women"], "theme": ["childrens-rights"], "level": [level]}
+    page.go_back()
+    shows(page, said(children, "women", filters=1))
+    assert page.input_value("#facet-theme") == "childrens-rights" and page.input_value("#facet-level") == ""
+    page.go_back()
+    shows(page, said(everything.total, "women"))
+    assert page.input_value("#facet-theme") == ""
+    page.go_forward()
+    shows(page, said(children, "women", filters=1))
+    assert result_links(page) == urls_of(narrowed)
+
+
+def test_a_theme_and_a_level_alone_list_their_recommendations(themed_page, themed_site):
+    page = themed_page
+    page.goto("/search/?theme=death-penalty&level=5")
+    expected = search(themed_site, "", {"theme": "death-penalty", "level": "5"})
+    shows(page, f"{expected.total} results with 2 filters.")
+    assert expected.total and result_links(page) == urls_of(expected)
+    assert page.locator("#facet-theme option:checked").inner_text() == f"Death penalty ({expected.total})"
+    assert page.locator("#facet-level option:checked").inner_text() == f"5 · Specific action ({expected.total})"
+    assert page.get_by_label("Theme").is_visible() and page.get_by_label("Action level").is_visible()
+
+
+def test_without_themes_the_theme_and_level_filters_are_hidden(page):
+    page.goto("/search/?q=torture")
+    searched(page, "torture")
+    expect(page.locator("#facet-position")).to_be_visible()
+    expect(page.locator("#facet-theme")).to_be_hidden()
+    expect(page.locator("#facet-level")).to_be_hidden()
+
+
+def test_the_browser_and_the_command_line_agree_on_theme_and_level_filters(themed_page, themed_url, themed_site):
+    different = differences(themed_page, themed_url, themed_site, THEMED_FILTERS)
+    assert not different, "\n".join(different)
+
+
+def test_a_theme_search_fetches_only_the_files_its_twin_reads(browser, themed_url, themed_site, problems):
+    for query, facets in (("", {"theme": "torture"}), ("", {"level": "3", "position": "supported"}),
+                          ("torture", {"theme": "torture", "level": "5"}), ("", {"theme": "no-such-theme"})):
+        context, page = open_page(browser, themed_url, problems)
+        fetched = []
+        page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+        page.goto("/search/?" + urlencode({"q": query, **facets}))
+        page.wait_for_function("() => document.querySelector('.search-status').textContent")
+        page.wait_for_timeout(50)  # nothing more is on its way
+        index_files = sorted(path.lstrip("/") for path in fetched if path.startswith("/search/") and path != "/search/")
+        assert index_files == sorted(search(themed_site, query, facets).files_read), (query, facets)
+        context.close()
     assert problems == {"errors": [], "console": [], "dialogs": []}

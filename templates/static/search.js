@@ -1,5 +1,5 @@
 // The search page: the browser twin of site_builder/search_query.py, whose docstring gives the query
-// semantics and whose IndexFiles and Facets read the index files (format 3). The command line and
+// semantics and whose IndexFiles and Facets read the index files (format 4). The command line and
 // this page must return the same results, so the engine below follows that module function by
 // function. It fetches only the files a query needs, and keeps them for the visit. Index data is
 // shown with textContent only.
@@ -15,8 +15,8 @@
   // What Python's str.split() splits on: JavaScript's \s without U+FEFF, with U+001C–U+001F, U+0085.
   const SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   const SHARD_CHARACTERS = /^[a-z0-9]+$/;
-  const FACETS = ["position", "by", "sur", "group", "cycle"];
-  const FORMAT_VERSION = 3;
+  const FACETS = ["position", "by", "sur", "group", "cycle", "theme", "level"];
+  const FORMAT_VERSION = 4;
   const PAGE_SIZE = 10;
   const MAX_SUGGESTION_DISTANCE = 2;
 
@@ -119,14 +119,15 @@
   const termShard = async (folder, term) =>
     (await fetchJSON(`${folder}/${shardOf(term, split[folder], meta.prefix)}.json`, true)) || {};
 
-  // doc → score; notes each doc's recommending states (one number) in `byRef` on the way.
-  async function postings(term, byRef) {
+  // doc → score; notes each doc's recommending states and its level and themes (one number
+  // each) in `refs` on the way.
+  async function postings(term, refs) {
     const flat = own(await termShard("terms", term), term) || [];
     const found = new Map();
-    for (let i = 0, doc = 0; i < flat.length; i += 3) {
+    for (let i = 0, doc = 0; i < flat.length; i += 4) {
       doc += flat[i];
       found.set(doc, flat[i + 1]);
-      byRef.set(doc, flat[i + 2]);
+      refs.set(doc, [flat[i + 2], flat[i + 3]]);
     }
     return found;
   }
@@ -147,8 +148,14 @@
       for (const [start, end] of decodeRuns(runs)) for (let doc = start; doc < end; doc++) position.set(doc, value);
     }
     const starts = decodeRuns(data.reviews.flatMap(([gap, count]) => [gap, count])).map(([start]) => start);
+    const themes = data.themes.map(([slug]) => slug);
     return {
-      states, position, groups: data.groups, reviewStarts: starts,
+      states, position, groups: data.groups, reviewStarts: starts, themes,
+      themeNames: new Map(data.themes),
+      levelNames: new Map(data.levels.map((name, i) => [String(i + 1), name])),
+      hasLevels: data.abouts.some(([level]) => level),
+      // [level as a one-value list or empty, theme slugs] of each "about" number above 0
+      abouts: data.abouts.map(([level, ...numbers]) => [level ? [String(level)] : [], numbers.map((n) => themes[n])]),
       names: new Map(data.states.map(([iso3, name]) => [iso3, name])),
       groupOf: new Map(data.states.map(([iso3, , group]) => [iso3, data.groups[group]])),
       sets: data.sets.map((members) => members.map((n) => states[n])),
@@ -166,30 +173,36 @@
     return low;
   };
 
-  // facet → the doc's values, or null for a doc that is not a recommendation.
-  function valuesOf(f, doc, ref) {
+  // facet → the doc's values, or null for a doc that is not a recommendation; `ref` and
+  // `about` are the numbers its postings carry.
+  function valuesOf(f, doc, [ref, about]) {
     const position = f.position.get(doc);
     if (position === undefined) return null;
     const [end, state, cycle] = f.reviews.at(bisectRight(f.reviewStarts, doc) - 1);
     const by = ref === 0 ? [] : ref <= f.states.length ? [f.states[ref - 1]] : f.sets[ref - f.states.length - 1];
+    const [level, themes] = about ? f.abouts[about - 1] : [[], []];
     return { position: [position], by, sur: doc < end ? [state] : [],
-             group: [...new Set(by.map((iso3) => f.groupOf.get(iso3)))], cycle: cycle ? [String(cycle)] : [] };
+             group: [...new Set(by.map((iso3) => f.groupOf.get(iso3)))], cycle: cycle ? [String(cycle)] : [],
+             theme: themes, level };
   }
 
-  // For a search by facets alone: the docs of the chosen recommending state or group (or of every
-  // recommendation), their states noted in `byRef`; the other facets are applied later.
-  async function facetDocs(chosen, byRef) {
+  // For a search by facets alone: the docs of the chosen recommending state, theme, group or
+  // level, in that order (or of every recommendation), their numbers noted in `refs`; the other
+  // facets are applied later.
+  async function facetDocs(chosen, refs) {
     const f = await facets();
     let path = "facets/all.json";
     // a value the index does not know has no file: no request (and no 404) for it
     if (chosen.by) path = f.states.includes(chosen.by) ? `facets/by/${chosen.by}.json` : null;
+    else if (chosen.theme) path = f.themeNames.has(chosen.theme) ? `facets/theme/${chosen.theme}.json` : null;
     else if (chosen.group) path = f.groups.includes(chosen.group) ? `facets/group/${f.groups.indexOf(chosen.group)}.json` : null;
+    else if (chosen.level) path = f.levelNames.has(chosen.level) ? `facets/level/${chosen.level}.json` : null;
     const flat = (path && await fetchJSON(path, true)) || [];
     const docs = new Set();
-    for (let i = 0, doc = 0; i < flat.length; i += 2) {
+    for (let i = 0, doc = 0; i < flat.length; i += 3) {
       doc += flat[i];
       docs.add(doc);
-      byRef.set(doc, flat[i + 1]);
+      refs.set(doc, [flat[i + 1], flat[i + 2]]);
     }
     return docs;
   }
@@ -248,7 +261,7 @@
     split = Object.fromEntries(["terms", "places"].map((folder) => [folder, new Set((meta.split || {})[folder])]));
     const parsed = parseQuery(query);
     const chosen = Object.fromEntries(FACETS.filter((name) => facetValues[name]).map((name) => [name, facetValues[name]]));
-    const byRef = new Map(); // doc → its recommending states, from the files read
+    const refs = new Map(); // doc → [its recommending states, its level and themes], from the files read
     // All the words shards at once (one round trip), then each word is a plain lookup.
     const shards = new Map();
     await Promise.all([...parsed.words, ...parsed.excluded].map(async (word) => {
@@ -278,7 +291,7 @@
     if (missing) {
       // a required word matches nothing: no candidates
     } else if (terms.length) {
-      const lists = await Promise.all(terms.map((term) => postings(term, byRef)));
+      const lists = await Promise.all(terms.map((term) => postings(term, refs)));
       for (const list of lists) {
         for (const [doc, score] of list) {
           scores.set(doc, (scores.get(doc) || 0) + score);
@@ -286,10 +299,10 @@
         }
       }
     } else if (Object.keys(chosen).length) {
-      scores = new Map([...await facetDocs(chosen, byRef)].map((doc) => [doc, 0]));
+      scores = new Map([...await facetDocs(chosen, refs)].map((doc) => [doc, 0]));
     }
     if (scores.size) {
-      const lists = await Promise.all(excluded.map((term) => postings(term, byRef)));
+      const lists = await Promise.all(excluded.map((term) => postings(term, refs)));
       lists.forEach((list) => list.forEach((_, doc) => scores.delete(doc)));
     }
     if (parsed.phrases.length) scores = new Map([...scores].filter(([doc]) => full(doc))); // exactly these words
@@ -307,7 +320,7 @@
       const f = await facets();
       const kept = new Map(); // doc → [score, its facet values]
       for (const [doc, score] of scores) {
-        const values = valuesOf(f, doc, byRef.get(doc) || 0);
+        const values = valuesOf(f, doc, refs.get(doc) || [0, 0]);
         if (Object.keys(chosen).length && (values === null ||
             Object.entries(chosen).some(([name, value]) => !values[name].includes(value)))) continue;
         kept.set(doc, [score, values]);
@@ -408,7 +421,7 @@
     section.setAttribute("aria-busy", "true");
     try {
       const result = await search(state.q, state, state.page);
-      const labels = result.total || chosen.length ? await facets() : null; // names of states
+      const labels = result.total || chosen.length ? await facets() : null; // names of states, themes, levels
       if (mine !== generation) return;
       showStatus(result);
       showFilters(result, labels);
@@ -454,15 +467,20 @@
 
   function facetLabel(name, value, labels) {
     if (name === "by" || name === "sur") return labels.names.get(value) || value;
+    if (name === "theme") return labels.themeNames.get(value) || value;
+    if (name === "level") return labels.levelNames.has(value) ? `${value} · ${labels.levelNames.get(value)}` : `Level ${value}`;
     return name === "position" ? capitalise(value) : name === "cycle" ? `Cycle ${value}` : value;
   }
 
   // Each facet's values with their counts over all the results; the chosen one stays, even at 0.
+  // Themes and levels are left out while the archive has none (they are not yet classified).
   function showFilters(result, labels) {
     filters.hidden = labels === null;
     if (labels === null) return;
     for (const select of selects) {
       const name = select.dataset.facet;
+      select.parentElement.hidden = !state[name] &&
+        ((name === "theme" && !labels.themes.length) || (name === "level" && !labels.hasLevels));
       const counts = new Map(result.facets[name]);
       if (state[name] && !counts.has(state[name])) counts.set(state[name], 0);
       const values = [...counts].map(([value, count]) => ({ value, count, label: facetLabel(name, value, labels) }))
