@@ -388,7 +388,7 @@ def _search(urls: Urls) -> Page:
     return Page(
         urls.search(), "search.html", "Search",
         "Search every recommendation, paragraph, review and state in the archive; narrow by position, "
-        "recommending state, state under review, regional group and cycle.",
+        "recommending state, state under review, regional group, cycle, theme and action level.",
         {},
         breadcrumbs=(("Archive", urls.home()), ("Search", urls.search())),
     )
