@@ -154,10 +154,12 @@ def recommendations_by_action_level(report: Report, chart_id: str = "chart-actio
     if not classified:  # no levels yet: nothing worth drawing
         return _empty(chart_id, "Recommendations by action level",
                       "No recommendation here has an action level yet.", COUNT_SERIES, "Action level")
-    top = max(rows[:5], key=lambda row: row.total)
-    level = top.label.split(" ", 1)[1].lower()
+    most = max(row.total for row in rows[:5])
+    leaders = [f"{name.lower()} (level {level})" for (level, name), row in zip(ACTION_LEVELS.items(), rows, strict=False)
+               if row.total == most]
     description = (f"Of {_count(classified)} recommendation{_s(classified)} with an action level, "
-                   f"{_count(top.total)} ask for {level} (level {top.label.split(' ', 1)[0]}), the most of any level.")
+                   + (f"{_count(most)} ask for {leaders[0]}, more than for any other level." if len(leaders) == 1 else
+                      f"the most ({_count(most)} each) ask for {_and(leaders)}."))
     if counts[None]:
         description += f" {_count(counts[None])} could not be classified."
     return bar_chart(chart_id, "Recommendations by action level, from 1 (minimal) to 5 (specific)",

@@ -386,3 +386,17 @@ def test_a_page_of_charts_passes_axe(chart_page):
                 page.close()
         finally:
             browser.close()
+
+
+def test_summaries_name_every_leader_when_counts_tie(seed_report):
+    base = seed_report.recommendations[0]
+    recs = tuple(dataclasses.replace(base, action_level=level) for level in (2, 4, 2, 4, 1, None))
+    chart = recommendations_by_action_level(dataclasses.replace(seed_report, recommendations=recs))
+    assert chart.description == ("Of 5 recommendations with an action level, the most (2 each) ask for "
+                                 "continuing action (level 2) and general action (level 4). 1 could not be classified.")
+    kenya = State("KEN", "Kenya", "kenya", "African")
+    france = State("FRA", "France", "france", "Western European and others")
+    recs = (dataclasses.replace(base, recommended_by=(kenya,)), dataclasses.replace(base, recommended_by=(france,)))
+    chart = recommendations_by_group(dataclasses.replace(seed_report, recommendations=recs))
+    assert chart.description == ("Of 2 recommendations, the most (1 each) came from the African group and "
+                                 "the Western European and others group.")
