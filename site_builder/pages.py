@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import charts
 from .across import NOTHING, AcrossCycles, ThemeRecord, across_cycles, theme_records
 from .classify.taxonomy import themes_by_slug
 from .enrich import Archive, Made, StateProfile
@@ -90,16 +91,6 @@ def share_specific(recommendations) -> str:
     return f"{round(100 * sum(level == 5 for level in levels) / len(levels))} %"
 
 
-def by_group(recommendations) -> dict[str, int]:
-    """Regional group of the recommending states → how many recommendations (a recommendation
-    made by states of two groups counts once in each)."""
-    found: Counter[str] = Counter()
-    for rec in recommendations:
-        for group in sorted({state.group for state in rec.recommended_by}):
-            found[group] += 1
-    return dict(sorted(found.items()))
-
-
 def by_cycle(made: list[Made] | tuple[Made, ...]) -> list[dict]:
     """One row per cycle: the positions of the recommendations made in it."""
     cycles: dict[int, list[Recommendation]] = defaultdict(list)
@@ -160,7 +151,7 @@ def _review(report: Report, urls: Urls) -> Page:
         + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()),
         {"report": report, "sections": sections, "counts": counts(report.recommendations),
          "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
-         "by_group": by_group(report.recommendations), "by_level": by_action_level(report.recommendations)},
+         "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)]},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
         kind="article",
         inputs=(report.source,),
@@ -257,6 +248,7 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
          "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
          "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
          "made_counts": counts(m.recommendation for m in profile.made),
+         "positions_chart": charts.positions_by_cycle(state.name, profile.reviews) if profile.reviews else None,
          "received_by_cycle": by_cycle([Made(r, rec) for r in profile.reviews for rec in r.recommendations]),
          "made_by_cycle": by_cycle(profile.made),
          "made_levels": by_action_level(m.recommendation for m in profile.made),
@@ -363,6 +355,7 @@ def _theme(record: ThemeRecord, urls: Urls) -> Page:
         urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
         f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}",
         {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made),
+         "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
          "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
                                     "counts": counts(m.recommendation for m in made),
                                     "share_supported": share_supported(m.recommendation for m in made)}
