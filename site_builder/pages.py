@@ -92,13 +92,21 @@ def share_specific(recommendations) -> str:
 
 
 def by_cycle(made: list[Made] | tuple[Made, ...]) -> list[dict]:
-    """One row per cycle: the positions of the recommendations made in it."""
+    """One row per cycle: how many recommendations, the share supported and the share asking for
+    specific action, and the themes most asked about."""
     cycles: dict[int, list[Recommendation]] = defaultdict(list)
     for item in made:
         cycles[item.report.review.cycle or 0].append(item.recommendation)
-    return [{"cycle": cycle or None, "total": len(recs), "counts": counts(recs),
-             "share_supported": share_supported(recs), "share_specific": share_specific(recs)}
-            for cycle, recs in sorted(cycles.items())]
+    themes = themes_by_slug()
+    rows = []
+    for cycle, recs in sorted(cycles.items()):
+        frequent = Counter(slug for rec in recs for slug in rec.themes)
+        # most frequent first; ties in the taxonomy's order, so the row is the same every build
+        order = list(themes)
+        top = sorted(frequent, key=lambda slug: (-frequent[slug], order.index(slug)))[:TOP_THEMES]
+        rows.append({"cycle": cycle or None, "total": len(recs), "share_supported": share_supported(recs),
+                     "share_specific": share_specific(recs), "themes": [themes[slug] for slug in top]})
+    return rows
 
 
 def _lead_ins(report: Report) -> dict[int, str]:
@@ -290,6 +298,7 @@ LIST_PAGE_SIZE = 200
 STATE_PAGE_RECOMMENDATIONS = 200
 STATE_PAGE_STATEMENTS = 40
 THEME_PAGE_RECOMMENDATIONS = 200
+TOP_THEMES = 3
 ACROSS_CYCLES_SHOWN = 20  # on each side: the nearest cycles first
 
 

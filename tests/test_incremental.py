@@ -94,3 +94,15 @@ def test_a_clean_build_leaves_what_the_next_build_reuses(content, tmp_path):
     build(content, output, incremental=False)
     again = build(content, output)
     assert again.rendered == again.files - again.pages  # no page remade; other files are rewritten
+
+
+def test_an_earlier_review_of_the_same_state_remakes_the_pages_that_now_look_back(content, tmp_path, corpus):
+    """Kazakhstan's cycle-1 review added beside the seed (cycle 2): recommendation pages gain
+    "Across cycles" lists although their own report did not change, and the theme pages grow."""
+    output = tmp_path / "output"
+    build(content, output)
+    shutil.copy(corpus / "reports" / "kazakhstan2010.txt", content / "reports" / "kazakhstan2010.txt")
+    build(content, output)
+    pages = [p.read_text(encoding="utf-8") for p in (output / "reviews" / "kazakhstan" / "cycle-2").glob("*/index.html")]
+    assert sum('id="across"' in page for page in pages) > 10
+    same_as_clean(content, output, tmp_path)
