@@ -15,7 +15,8 @@ from site_builder.classify.taxonomy import all_themes
 from site_builder.classify.themes import themes_of
 
 GATE = 0.80  # no theme ships whose precision on the held-out sample is below this
-MIN_PREDICTIONS = 5  # fewer predictions than this on the test sample: pooled with dev (see the method)
+MIN_PREDICTIONS = 5  # fewer predictions than this on the test sample: judged on dev and test pooled
+MIN_POOLED = 3  # fewer than this even pooled: not measured, so not shipped
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,17 @@ def micro(scores: dict[str, ThemeScore], slugs) -> ThemeScore:
     return ThemeScore("micro", sum(s.support for s in chosen), sum(s.predicted for s in chosen), sum(s.correct for s in chosen))
 
 
-def gate_precision(test: dict[str, ThemeScore], pooled: dict[str, ThemeScore], slug: str) -> tuple[float | None, str]:
-    """The precision the gate judges a theme by, and on which sample: the test sample when the
-    rules predict the theme there at least MIN_PREDICTIONS times, else dev and test pooled."""
+def gate(test: dict[str, ThemeScore], pooled: dict[str, ThemeScore], slug: str) -> tuple[bool, str]:
+    """Whether a theme may ship, and the measured figure that decides it (method page, "the gate").
+
+    Judged on the held-out test sample when the rules predict the theme there at least
+    MIN_PREDICTIONS times; else on dev and test pooled, when that holds MIN_POOLED predictions;
+    else it is not measured and does not ship."""
     if test[slug].predicted >= MIN_PREDICTIONS:
-        return test[slug].precision, "test"
-    return pooled[slug].precision, "pooled"
+        s, where = test[slug], "test sample"
+    elif pooled[slug].predicted >= MIN_POOLED:
+        s, where = pooled[slug], "dev and test samples pooled"
+    else:
+        return False, f"only {pooled[slug].predicted} predictions in the dev and test samples pooled: not measured"
+    figure = f"precision {100 * s.precision:.0f} % ({s.correct} of {s.predicted}) on the {where}"
+    return s.precision >= GATE, figure
