@@ -11,8 +11,9 @@ from dataclasses import replace
 
 from ..model import Recommendation
 from .action_level import action_level
+from .themes import themes_of
 
 
 def classify(recommendations: list[Recommendation]) -> list[Recommendation]:
-    """Each recommendation with its action level filled in."""
-    return [replace(rec, action_level=action_level(rec.text)) for rec in recommendations]
+    """Each recommendation with its themes and action level filled in."""
+    return [replace(rec, themes=themes_of(rec.text), action_level=action_level(rec.text)) for rec in recommendations]
