@@ -10,6 +10,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from .contract import position_in_report
 from .enrich import Archive
 from .model import Report
 from .pages import Page, long_date, review_title
@@ -17,7 +18,10 @@ from .urls import Urls
 
 CSV_COLUMNS = [
     "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
-    "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3",
+    "review_date", "id", "paragraph", "position",
+    # where the position comes from: the report, or the addendum of the state's later responses
+    "position_in_report", "position_source", "response_in_part", "response_wording", "response_explanation",
+    "recommended_by", "recommended_by_iso3",
     "recommended_by_group", "text",
 ]
 
@@ -36,6 +40,11 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
             "id": rec.id,
             "paragraph": rec.paragraph,
             "position": rec.position,
+            "position_in_report": position_in_report(rec),
+            "position_source": rec.response.document if rec.response else report.document.symbol or "",
+            "response_in_part": ("yes" if rec.response.in_part else "no") if rec.response else "",
+            "response_wording": rec.response.wording if rec.response else "",
+            "response_explanation": rec.response.explanation or "" if rec.response else "",
             "recommended_by": "; ".join(state.name for state in rec.recommended_by),
             "recommended_by_iso3": "; ".join(state.iso3 for state in rec.recommended_by),
             "recommended_by_group": "; ".join(state.group for state in rec.recommended_by),
@@ -61,6 +70,9 @@ def to_json(rows: list[dict]) -> bytes:
         names, codes, groups = ([part for part in row[c].split("; ") if part] for c in columns)
         record["recommended_by"] = [{"name": n, "iso3": c, "group": g} for n, c, g in zip(names, codes, groups)]
         del record["recommended_by_iso3"], record["recommended_by_group"]
+        record["response_in_part"] = {"yes": True, "no": False}.get(row["response_in_part"])
+        for column in ("response_wording", "response_explanation"):
+            record[column] = row[column] or None
         records.append(record)
     return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
