@@ -21,7 +21,8 @@ from pathlib import Path
 
 from site_builder.build import REPORT_SUFFIXES
 from site_builder.errors import ReportError
-from site_builder.parse import parse_file
+from site_builder.model import Addendum
+from site_builder.parse import parse_document
 
 REPORTS = "content/reports"
 
@@ -60,12 +61,23 @@ def _annotation(value: str, *, property: bool = False) -> str:
 def summarise(path: str) -> tuple[str, str | None]:
     """The Markdown section for one report, and its one-line error when it cannot be parsed."""
     try:
-        report = parse_file(path)
+        report = parse_document(path)
     except ReportError as error:
         message = str(error)
     except Exception as error:  # a parser bug: still name the file, and go on to the next
         message = f"{path}: the parser failed ({type(error).__name__}: {error})"
     else:
+        if isinstance(report, Addendum):
+            counts = report.counts_by_position()
+            rows = [
+                ("Addendum", f"{report.symbol or '(symbol missing from the text)'}, to {report.report_symbol or '?'}"),
+                ("State under review", report.state_under_review.name if report.state_under_review else "?"),
+                ("Responses", f"{len(report.responses)}: {counts['supported']} supported, {counts['noted']} noted"),
+                ("Warnings", len(report.warnings) or "none"),
+            ]
+            lines = [f"### `{path}`", "", "| | |", "|---|---|", *(f"| {k} | {_cell(v)} |" for k, v in rows)]
+            lines += [""] + [f"- ⚠️ {_cell(w)}" for w in report.warnings] if report.warnings else []
+            return "\n".join(lines) + "\n", None
         review, counts = report.review, report.counts_by_position()
         rows = [
             ("State under review", review.state_under_review.name),

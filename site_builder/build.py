@@ -15,13 +15,14 @@ import jinja2
 import yaml
 
 from . import exports, search
+from .addenda import apply_addenda, match_addenda
 from .enrich import build_archive
 from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
-from .model import Report
+from .model import Addendum, Report
 from .pages import ALL_REPORTS, VALUE, Page, site_pages
 from .progress import Progress
-from .parse import parse_file
+from .parse import parse_document
 from .related import related_recommendations
 from .search_export import export_search_index
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
@@ -66,6 +67,7 @@ def report_files(content: Path) -> list[Path]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
     if not files:
         raise BuildError(f"{folder}: holds no reports (.txt or .pdf)")
+    # The addenda (A-HRC-43-15-Add1.txt) are in the same folder; parse_reports tells them apart.
     return files
 
 
@@ -74,22 +76,23 @@ REPORTS_PER_TASK = 4
 
 def parse_reports(files: list[Path], cache: BuildCache | None = None,
                   progress: Progress = Progress()) -> tuple[list[Report], dict[str, str]]:
-    """Every report parsed (on every core, or taken from the cache), and each one's content hash
-    by source."""
+    """Every report parsed (on every core, or taken from the cache) with its addenda applied,
+    and each report's content hash by source — folded with its addenda's, so that adding or
+    editing an addendum remakes exactly that report's pages."""
     registry = load_registry()
     hashes = {path: content_hash(path.read_bytes()) for path in files}
-    found: dict[Path, Report] = {}
+    found: dict[Path, Report | Addendum] = {}
     for path in files:
-        report = cache.load_report(hashes[path], path) if cache else None
-        if report is not None:
-            found[path] = report
+        document = cache.load_report(hashes[path], path) if cache else None
+        if document is not None:
+            found[path] = document
     to_parse = [path for path in files if path not in found]
 
-    def parse_some(task: int) -> list[tuple[Path, Report | str]]:
-        parsed: list[tuple[Path, Report | str]] = []
+    def parse_some(task: int) -> list[tuple[Path, Report | Addendum | str]]:
+        parsed: list[tuple[Path, Report | Addendum | str]] = []
         for path in to_parse[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]:
             try:
-                parsed.append((path, parse_file(path, registry)))
+                parsed.append((path, parse_document(path, registry)))
             except ReportError as error:
                 parsed.append((path, str(error)))
         return parsed
@@ -99,18 +102,30 @@ def parse_reports(files: list[Path], cache: BuildCache | None = None,
         for _ in found:
             advance()
         for parsed in forked_map(parse_some, -(-len(to_parse) // REPORTS_PER_TASK)):
-            for path, report in parsed:
-                if isinstance(report, str):
-                    problems[path] = report
+            for path, document in parsed:
+                if isinstance(document, str):
+                    problems[path] = document
                     continue
-                found[path] = report
+                found[path] = document
                 if cache:
-                    cache.store_report(hashes[path], report)
+                    cache.store_report(hashes[path], document)
                 advance()
     if problems:  # the first in file order, whichever worker met it first
         raise BuildError(problems[min(problems)])
-    reports = [found[path] for path in files]
-    return reports, {report.source: hashes[path] for path, report in zip(files, reports)}
+    reports = [found[path] for path in files if isinstance(found[path], Report)]
+    addenda = [found[path] for path in files if isinstance(found[path], Addendum)]
+    hash_of = {found[path].source: hashes[path] for path in files}
+    answers = match_addenda(reports, addenda)
+    applied = [apply_addenda(report, answers.get(report.source, ())) for report in reports]
+    return applied, {report.source: _folded_hash(hash_of[report.source],
+                                                 [hash_of[a.source] for a in answers.get(report.source, ())])
+                     for report in applied}
+
+
+def _folded_hash(report_hash: str, addendum_hashes: list[str]) -> str:
+    if not addendum_hashes:
+        return report_hash  # unchanged for a report without addenda: its pages stay reusable
+    return content_hash(";".join([report_hash, *addendum_hashes]).encode())
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .model import Report
+from .model import Addendum, Report
 
 PACKAGE = Path(__file__).resolve().parent
 # The code whose output a parsed report is: a change here means every report is parsed anew.
@@ -61,7 +61,8 @@ class BuildCache:
     def _report_path(self, report_hash: str) -> Path:
         return self.folder / "reports" / f"{report_hash}-{self._parser[:16]}.pickle"
 
-    def load_report(self, report_hash: str, source: Path) -> Report | None:
+    def load_report(self, report_hash: str, source: Path) -> Report | Addendum | None:
+        """A parsed report, or addendum, as it came from the parser (addenda not yet applied)."""
         if not self.read:
             return None
         try:
@@ -69,9 +70,9 @@ class BuildCache:
                 report = pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             return None
-        return dataclasses.replace(report, source=str(source)) if isinstance(report, Report) else None
+        return dataclasses.replace(report, source=str(source)) if isinstance(report, (Report, Addendum)) else None
 
-    def store_report(self, report_hash: str, report: Report) -> None:
+    def store_report(self, report_hash: str, report: Report | Addendum) -> None:
         self._write_atomically(self._report_path(report_hash), pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
 
     # --- pages of the last build ----------------------------------------------------------------

@@ -14,15 +14,37 @@ from .check import check_site
 from .errors import BuildError, ReportError
 from .progress import for_terminal
 from .contract import report_to_json
-from .model import Report
-from .parse import parse_file
+from .model import Addendum, Report
+from .parse import parse_document
 from .search_query import FACETS
 from .search_cli import FACET_HELP, format_search_result, run_search, search_result_to_json
 
 DEFAULT_REPORT = Path("content/reports/A-HRC-28-10.txt")
 
 
-def _summary(report: Report) -> str:
+def _addendum_summary(addendum: Addendum) -> str:
+    counts = addendum.counts_by_position()
+    in_part = sum(1 for r in addendum.responses.values() if r.in_part)
+    explained = sum(1 for r in addendum.responses.values() if r.explanation)
+    state = addendum.state_under_review.name if addendum.state_under_review else "?"
+    lines = [
+        f"{state} — {addendum.symbol}, the addendum to {addendum.report_symbol or '?'}"
+        + (f", distributed {addendum.date}" if addendum.date else ""),
+        f"  responses to {len(addendum.responses)} recommendations: {counts['supported']} supported"
+        + (f" ({in_part} in part)" if in_part else "") + f", {counts['noted']} noted; {explained} explained",
+    ]
+    if addendum.stated_counts:
+        lines.append(f"  the text states {addendum.stated_counts['supported']} supported and "
+                     f"{addendum.stated_counts['noted']} noted")
+    if addendum.warnings:
+        lines.append(f"  {len(addendum.warnings)} warning(s):")
+        lines += [f"    {addendum.source}: {warning}" for warning in addendum.warnings]
+    return "\n".join(lines)
+
+
+def _summary(report: Report | Addendum) -> str:
+    if isinstance(report, Addendum):
+        return _addendum_summary(report)
     review, document = report.review, report.document
     counts = report.counts_by_position()
     lines = [
@@ -43,8 +65,8 @@ def _summary(report: Report) -> str:
 
 
 def _parse_command(args: argparse.Namespace) -> int:
-    report = parse_file(args.file)
-    print(report_to_json(report) if args.json else _summary(report))
+    document = parse_document(args.file)
+    print(report_to_json(document) if args.json else _summary(document))
     return 0
 
 
@@ -88,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Publish UN Universal Periodic Review reports as a citable static site.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    parse = commands.add_parser("parse", help="parse one report and print a summary or the JSON model")
+    parse = commands.add_parser("parse", help="parse one report (or addendum) and print a summary or the JSON model")
     parse.add_argument("file", type=Path, nargs="?", default=DEFAULT_REPORT,
                        help=f"report as text or PDF (default: {DEFAULT_REPORT})")
     parse.add_argument("--json", action="store_true", help="print the whole model as JSON")
@@ -107,8 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-html", action="store_true", help="skip HTML validation (needs java)")
     check.set_defaults(run=_check_command)
 
-    add = commands.add_parser("add", help="check a new report and store it under content/reports/")
-    add.add_argument("file", type=Path, help="the report, as text or PDF")
+    add = commands.add_parser("add", help="check a new report (or its addendum) and store it under content/reports/")
+    add.add_argument("file", type=Path, help="the report or addendum, as text or PDF")
     add.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     add.add_argument("--dry-run", action="store_true", help="show what would be done, change nothing")
     add.set_defaults(run=_add_command)

@@ -1,4 +1,4 @@
-"""Report → the JSON contract of `site-builder parse --json` (documented in the README).
+"""Report or addendum → the JSON contract of `site-builder parse --json` (documented in the README).
 
 Field names are a promise to the people who script against us: add fields, never rename them.
 """
@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .classify.taxonomy import themes_by_slug
-from .model import Report, State
+from .model import Addendum, Recommendation, Report, Response, State
 
 CONTRACT_VERSION = 1
 
@@ -20,11 +20,30 @@ def _state(state: State | None) -> dict[str, str] | None:
     return {"name": state.name, "iso3": state.iso3}
 
 
+def response_to_dict(response: Response | None) -> dict[str, Any] | None:
+    """The state's later word on a recommendation (from an addendum), or None."""
+    if response is None:
+        return None
+    return {
+        "document": response.document,
+        "position": response.position,
+        "wording": response.wording,
+        "in_part": response.in_part,
+        "explanation": response.explanation,
+    }
+
+
+def position_in_report(rec: Recommendation) -> str:
+    """What the report itself said, before any addendum: `position` is the final one."""
+    return rec.response.position_in_report if rec.response else rec.position
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     review, document = report.review, report.document
     themes = themes_by_slug()
     return {
         "contract_version": CONTRACT_VERSION,
+        "kind": "report",
         "source": report.source,
         "symbol": document.symbol,
         "title": document.title,
@@ -57,6 +76,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "text": r.text,
                 "recommended_by": [_state(s) for s in r.recommended_by],
                 "position": r.position,
+                "position_in_report": position_in_report(r),
+                "response": response_to_dict(r.response),
                 "parts": [
                     {"text": part.text, "recommended_by": [_state(s) for s in part.recommended_by]}
                     for part in r.parts
@@ -70,5 +91,26 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def report_to_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2)
+def addendum_to_dict(addendum: Addendum) -> dict[str, Any]:
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "kind": "addendum",
+        "source": addendum.source,
+        "symbol": addendum.symbol,
+        "report_symbol": addendum.report_symbol,
+        "date": addendum.date,
+        "hrc_session": addendum.hrc_session,
+        "state_under_review": _state(addendum.state_under_review),
+        "counts": addendum.counts_by_position(),
+        "stated_counts": addendum.stated_counts,
+        "responses": [
+            {"id": rec_id, **{k: v for k, v in response_to_dict(response).items() if k != "document"}}
+            for rec_id, response in addendum.responses.items()
+        ],
+        "warnings": [{"paragraph": w.paragraph, "message": w.message} for w in addendum.warnings],
+    }
+
+
+def report_to_json(report: Report | Addendum) -> str:
+    data = addendum_to_dict(report) if isinstance(report, Addendum) else report_to_dict(report)
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -11,6 +11,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .classify.taxonomy import themes_by_slug
+from .contract import position_in_report
 from .enrich import Archive
 from .model import Report
 from .pages import Page, long_date, review_title
@@ -18,7 +19,10 @@ from .urls import Urls
 
 CSV_COLUMNS = [
     "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
-    "review_date", "id", "paragraph", "position", "recommended_by", "recommended_by_iso3",
+    "review_date", "id", "paragraph", "position",
+    # where the position comes from: the report, or the addendum of the state's later responses
+    "position_in_report", "position_source", "response_in_part", "response_wording", "response_explanation",
+    "recommended_by", "recommended_by_iso3",
     "recommended_by_group", "themes", "action_level", "text",
 ]
 
@@ -38,6 +42,11 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
             "id": rec.id,
             "paragraph": rec.paragraph,
             "position": rec.position,
+            "position_in_report": position_in_report(rec),
+            "position_source": rec.response.document if rec.response else report.document.symbol or "",
+            "response_in_part": ("yes" if rec.response.in_part else "no") if rec.response else "",
+            "response_wording": rec.response.wording if rec.response else "",
+            "response_explanation": rec.response.explanation or "" if rec.response else "",
             "recommended_by": "; ".join(state.name for state in rec.recommended_by),
             "recommended_by_iso3": "; ".join(state.iso3 for state in rec.recommended_by),
             "recommended_by_group": "; ".join(state.group for state in rec.recommended_by),
@@ -67,6 +76,9 @@ def to_json(rows: list[dict]) -> bytes:
         del record["recommended_by_iso3"], record["recommended_by_group"]
         record["themes"] = [name for name in row["themes"].split("; ") if name]
         record["action_level"] = row["action_level"] or None
+        record["response_in_part"] = {"yes": True, "no": False}.get(row["response_in_part"])
+        for column in ("response_wording", "response_explanation"):
+            record[column] = row[column] or None
         records.append(record)
     return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

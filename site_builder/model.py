@@ -75,6 +75,9 @@ class Response:
     wording: str  # the addendum's own heading for it, e.g. "Accepted recommendations"
     in_part: bool = False  # the state supported part of it and noted the rest
     explanation: str | None = None  # what the state said about it, if anything
+    # What the report itself said, kept when the addendum is applied so that it stays citable:
+    # PENDING as a rule; SUPPORTED or NOTED when the state repeats or revises an earlier position.
+    position_in_report: str = PENDING
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,33 @@ class ParseWarning:
     def __str__(self) -> str:
         where = f"paragraph {self.paragraph}: " if self.paragraph is not None else ""
         return where + self.message
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """The state's written responses (A/HRC/43/15/Add.1) to the recommendations its report
+    (A/HRC/43/15) left pending. Applied to that report at build time (site_builder/addenda.py)."""
+
+    source: str  # the file it was read from, as given
+    symbol: str | None  # "A/HRC/43/15/Add.1"; None when the extracted text lost it
+    report_symbol: str | None  # the report it answers: "A/HRC/43/15"
+    state_under_review: State | None
+    hrc_session: int | None  # the Council session that adopts the outcome, to match a report without symbol
+    date: str | None  # date of distribution, ISO 8601
+    responses: dict[str, Response]  # recommendation id → the state's response, in id order
+    stated_counts: dict[str, int] | None = None  # the totals the text states ("124 … supported and 33 noted")
+    warnings: tuple[ParseWarning, ...] = field(default=())
+
+    @property
+    def document(self) -> str:
+        """How a response names where it comes from: the symbol, or the file when it was lost."""
+        return self.symbol or self.source
+
+    def counts_by_position(self) -> dict[str, int]:
+        counts = {SUPPORTED: 0, NOTED: 0}
+        for response in self.responses.values():
+            counts[response.position] += 1
+        return counts
 
 
 @dataclass(frozen=True)

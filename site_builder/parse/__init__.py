@@ -7,6 +7,7 @@
     recommendations.py  the lists, their ids and positions
     attribution.py      which states made each recommendation
     positions.py        the table of wordings → supported / noted / pending
+    addendum.py         an addendum: the state's later responses to what its report left pending
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 
 from ..classify import classify
 from ..errors import ReportError
-from ..model import Document, Paragraph, ParseWarning, Report, Review, cycle_of_session
+from ..model import Addendum, Document, Paragraph, ParseWarning, Report, Review, cycle_of_session
 from ..read import read_report_text
 from ..states import Registry, load_registry
 from . import metadata
+from .addendum import is_addendum, parse_addendum
 from .layout import extract_body
 from .paragraphs import split_paragraphs
 from .recommendations import parse_recommendations
@@ -126,3 +128,16 @@ def parse_file(path: str | Path, registry: Registry | None = None) -> Report:
     """Read and parse one report file (text in any encoding we meet, or a PDF)."""
     path = Path(path)
     return parse_report(read_report_text(path), path, registry)
+
+
+def parse_text(text: str, source: str | Path, registry: Registry | None = None) -> Report | Addendum:
+    """A report, or an addendum of the state's responses to one: whichever the cover says it is."""
+    if is_addendum(text):
+        return parse_addendum(text, str(source), registry)
+    return parse_report(text, source, registry)
+
+
+def parse_document(path: str | Path, registry: Registry | None = None) -> Report | Addendum:
+    """Read and parse one file of content/reports/: a report, or an addendum to one."""
+    path = Path(path)
+    return parse_text(read_report_text(path), path, registry)

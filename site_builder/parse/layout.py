@@ -157,3 +157,11 @@ def extract_body(text: str) -> Body:
     lines, footnotes = _take_footnotes(lines)
     text = _drop_inline_furniture(remove_footnote_markers(_join_lines(lines), sorted(footnotes)))
     return Body(text=text, footnotes=footnotes)
+
+
+def lines_without_furniture(text: str) -> list[str]:
+    """The text's lines as laid out (indentation and column gaps kept, which tables and headings
+    need), without page furniture; each page ends with an empty line."""
+    text = _PRIVATE_USE.sub("", text)
+    pages = _drop_furniture([page.split("\n") for page in text.split("\f")])
+    return [line.rstrip() for page in pages for line in page + [""]]
