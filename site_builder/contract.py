@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from .classify.taxonomy import themes_by_slug
-from .model import Addendum, Recommendation, Report, Response, State
+from .model import Addendum, Report, Response, State
 
 CONTRACT_VERSION = 1
 
@@ -31,11 +31,6 @@ def response_to_dict(response: Response | None) -> dict[str, Any] | None:
         "in_part": response.in_part,
         "explanation": response.explanation,
     }
-
-
-def position_in_report(rec: Recommendation) -> str:
-    """What the report itself said, before any addendum: `position` is the final one."""
-    return rec.response.position_in_report if rec.response else rec.position
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -76,7 +71,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "text": r.text,
                 "recommended_by": [_state(s) for s in r.recommended_by],
                 "position": r.position,
-                "position_in_report": position_in_report(r),
+                "position_in_report": r.position_in_report,
                 "response": response_to_dict(r.response),
                 "parts": [
                     {"text": part.text, "recommended_by": [_state(s) for s in part.recommended_by]}

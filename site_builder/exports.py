@@ -11,7 +11,6 @@ import json
 from xml.sax.saxutils import escape
 
 from .classify.taxonomy import themes_by_slug
-from .contract import position_in_report
 from .enrich import Archive
 from .model import Report
 from .pages import Page, long_date, review_title
@@ -42,7 +41,7 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
             "id": rec.id,
             "paragraph": rec.paragraph,
             "position": rec.position,
-            "position_in_report": position_in_report(rec),
+            "position_in_report": rec.position_in_report,
             "position_source": rec.response.document if rec.response else report.document.symbol or "",
             "response_in_part": ("yes" if rec.response.in_part else "no") if rec.response else "",
             "response_wording": rec.response.wording if rec.response else "",

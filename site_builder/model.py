@@ -92,6 +92,11 @@ class Recommendation:
     action_level: int | None = None  # 1 minimal … 5 specific action, by its first operative verb
     response: Response | None = None  # set when an addendum resolved the report's `pending`
 
+    @property
+    def position_in_report(self) -> str:
+        """What the report itself said, before any addendum: `position` is the final one."""
+        return self.response.position_in_report if self.response else self.position
+
 
 @dataclass(frozen=True)
 class Document:

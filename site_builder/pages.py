@@ -60,8 +60,11 @@ def citation(report: Report, rec: Recommendation) -> str:
     symbol = f"UN Doc {document.symbol}" if document.symbol else "UN Doc (symbol not given)"
     date = f" ({long_date(document.date)})" if document.date else ""
     states = ", ".join(state.name for state in rec.recommended_by)
+    position = rec.position
+    if rec.response:  # the final position is the addendum's: say so, as a footnote would
+        position = f"{position}{' in part' if rec.response.in_part else ''}, UN Doc {rec.response.document}"
     return (f"{document.title}: {report.review.state_under_review.name}, {symbol}{date}, "
-            f"para. {rec.id} ({states + '; ' if states else ''}{rec.position})")
+            f"para. {rec.id} ({states + '; ' if states else ''}{position})")
 
 
 def counts(recommendations) -> dict[str, int]:
@@ -159,7 +162,9 @@ def _review(report: Report, urls: Urls) -> Page:
         + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()),
         {"report": report, "sections": sections, "counts": counts(report.recommendations),
          "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
-         "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)]},
+         "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)],
+         "responses": dict(sorted(Counter(rec.response.document for rec in report.recommendations
+                                          if rec.response).items()))},
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
         kind="article",
         inputs=(report.source,),

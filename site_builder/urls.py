@@ -108,8 +108,11 @@ class Urls:
         return self.base_url + url
 
     def official_document(self, report: Report) -> str | None:
-        symbol = report.document.symbol
-        return OFFICIAL_DOCUMENTS + symbol if symbol else None
+        return self.document_by_symbol(report.document.symbol)
+
+    def document_by_symbol(self, symbol: str | None) -> str | None:
+        """A UN document on the Official Document System, by its symbol (`A/HRC/43/15/Add.1`)."""
+        return OFFICIAL_DOCUMENTS + symbol if symbol and symbol.startswith("A/") else None
 
     def symbol_paths(self, report: Report) -> list[str]:
         """Ways in by UN symbol, `/A/HRC/28/10`, that redirect to the review's page."""
