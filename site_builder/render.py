@@ -13,7 +13,6 @@ from pathlib import Path
 import jinja2
 import markdown
 
-from .classify.taxonomy import themes_by_slug
 from .model import ACTION_LEVELS
 from .pages import POSITION_LABELS, Page, long_date, review_title, state_roles
 from .urls import Urls, paragraph_anchor, recommendation_anchor
@@ -55,7 +54,7 @@ def environment(urls: Urls, site: dict, templates: Path = TEMPLATES) -> jinja2.E
     env.globals.update(
         urls=urls, site=site, position_labels=POSITION_LABELS, review_title=review_title,
         state_roles=state_roles, paragraph_anchor=paragraph_anchor,
-        recommendation_anchor=recommendation_anchor, action_levels=ACTION_LEVELS, themes_by_slug=themes_by_slug(),
+        recommendation_anchor=recommendation_anchor, action_levels=ACTION_LEVELS,
     )
     env.filters["long_date"] = long_date
     env.filters["json_ld"] = _json_ld

@@ -12,7 +12,7 @@ import json
 from collections import Counter, defaultdict
 from typing import Any
 
-from .classify.taxonomy import load_taxonomy
+from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS
@@ -104,7 +104,7 @@ def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]],
 
 def _themes(docs: list[SearchDoc]) -> list[str]:
     """The theme slugs some recommendation has, in the taxonomy's order."""
-    order = {theme.slug: n for n, theme in enumerate(load_taxonomy())}
+    order = {theme.slug: n for n, theme in enumerate(all_themes())}
     used: set[str] = set()
     for doc in docs:
         if doc.rec is None:
@@ -171,7 +171,7 @@ def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state
                  about_ref: dict[int, int]) -> dict[str, bytes]:
     """facets.json, and the lists a search by facets alone reads."""
     groups = sorted({registry[iso3].group for iso3 in states})
-    names = {theme.slug: theme.name for theme in load_taxonomy()}
+    names = {theme.slug: theme.name for theme in all_themes()}
     group_number = {group: n for n, group in enumerate(groups)}
     state_number = {iso3: n for n, iso3 in enumerate(states)}
     positions: dict[str, list[int]] = defaultdict(list)

@@ -536,12 +536,13 @@ def test_a_theme_and_a_level_alone_list_their_recommendations(themed_page, theme
     assert page.get_by_label("Theme").is_visible() and page.get_by_label("Action level").is_visible()
 
 
-def test_without_themes_the_theme_and_level_filters_are_hidden(page):
+def test_the_real_themes_and_levels_of_the_seed_are_filters(page):
+    """The parser classifies the seed: its themes and levels are offered, with counts."""
     page.goto("/search/?q=torture")
     searched(page, "torture")
-    expect(page.locator("#facet-position")).to_be_visible()
-    expect(page.locator("#facet-theme")).to_be_hidden()
-    expect(page.locator("#facet-level")).to_be_hidden()
+    expect(page.locator("#facet-theme")).to_be_visible()
+    expect(page.locator("#facet-level")).to_be_visible()
+    expect(page.locator("#facet-theme option[value='torture']")).to_have_count(1)
 
 
 def test_the_browser_and_the_command_line_agree_on_theme_and_level_filters(themed_page, themed_url, themed_site):

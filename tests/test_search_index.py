@@ -20,7 +20,7 @@ import pytest
 from whoosh import query as wq
 
 from conftest import ROOT
-from site_builder.classify.taxonomy import load_taxonomy
+from site_builder.classify.taxonomy import all_themes
 from site_builder.enrich import build_archive
 from site_builder.errors import BuildError
 from site_builder.model import ACTION_LEVELS
@@ -411,7 +411,7 @@ def test_each_recommendation_has_its_themes_and_level_as_facets(themed, themed_f
         assert sorted(values["theme"]) == sorted(rec.themes)
         assert values["level"] == ([str(rec.action_level)] if rec.action_level else [])
     data = json.loads(themed_files["search/facets.json"])
-    taxonomy = [theme.slug for theme in load_taxonomy()]
+    taxonomy = [theme.slug for theme in all_themes()]
     assert [slug for slug, _ in data["themes"]] == sorted(THEME_WORDS, key=taxonomy.index)  # used ones only
     assert dict(data["themes"])["death-penalty"] == "Death penalty"
     assert data["levels"] == [ACTION_LEVELS[n] for n in range(1, 6)]
@@ -473,7 +473,11 @@ def test_a_search_by_theme_or_level_alone_reads_only_that_list(themed_files):
     assert not any(path.startswith("search/facets/") for path in read)
 
 
-def test_an_archive_without_themes_has_no_theme_values(files):
+def test_an_archive_without_themes_has_no_theme_values(archive, urls):
+    bare = build_archive([dataclasses.replace(report, recommendations=tuple(
+        dataclasses.replace(rec, themes=(), action_level=None) for rec in report.recommendations))
+        for report in archive.reports])
+    files = export_search_index(bare, urls)
     data = json.loads(files["search/facets.json"])
     assert data["themes"] == [] and data["abouts"] == []
     assert not any(path.startswith("search/facets/theme/") for path in files)
