@@ -100,10 +100,10 @@ def gate(test: dict[str, ThemeScore], pooled: dict[str, ThemeScore], slug: str) 
     MIN_PREDICTIONS times; else on all samples pooled, when they hold MIN_POOLED predictions;
     else it is not measured and does not ship."""
     if test[slug].predicted >= MIN_PREDICTIONS:
-        s, where = test[slug], "held-out sample"
+        s, where = test[slug], "the held-out sample"
     elif pooled[slug].predicted >= MIN_POOLED:
         s, where = pooled[slug], "all samples pooled"
     else:
         return False, f"only {pooled[slug].predicted} predictions in all samples pooled: not measured"
-    figure = f"precision {100 * s.precision:.0f} % ({s.correct} of {s.predicted}) on the {where}"
+    figure = f"precision {100 * s.precision:.0f} % ({s.correct} of {s.predicted}) on {where}"
     return s.precision >= GATE, figure

@@ -198,7 +198,6 @@ def _as_list(value, where: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-@cache
 def rules_by_theme() -> dict[str, RuleSet]:
     """Every theme's rules, in taxonomy order, for the method page (shipped or not)."""
     return _load()[0]
