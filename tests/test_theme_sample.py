@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.classify.taxonomy import themes_by_slug
+from site_builder.classify.taxonomy import all_themes
 from site_builder.model import ACTION_LEVELS
 from site_builder.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "tests" / "themes"
 DEV, TEST = "sample_dev.yaml", "sample_test.yaml"
+# Round 2: fresh labels from other reports, drawn once the rules had been tuned on round 1.
+DEV2, TEST2 = "sample_dev2.yaml", "sample_test2.yaml"
+DEVS, TESTS = [DEV, DEV2], [TEST, TEST2]
+ALL = DEVS + TESTS
 FIELDS = {"report", "id", "text", "themes", "action_level"}
 
 
@@ -33,9 +37,11 @@ def parsed_texts(report: str) -> dict[str, str]:
     return {rec.id: rec.text for rec in parse_file(path).recommendations}
 
 
-@pytest.mark.parametrize("name", [DEV, TEST])
+@pytest.mark.parametrize("name", ALL)
 def test_every_item_has_known_themes_and_an_action_level(name):
-    slugs = themes_by_slug()
+    # Every theme of the taxonomy is labelled, shipped or not: an unshipped theme is measured
+    # again when its rules change.
+    slugs = {theme.slug for theme in all_themes()}
     for item in load(name):
         where = f"{name}: {item.get('report')} {item.get('id')}"
         assert FIELDS <= set(item) <= FIELDS | {"note"}, where
@@ -48,13 +54,13 @@ def test_every_item_has_known_themes_and_an_action_level(name):
         assert item["themes"] or item.get("note"), where
 
 
-@pytest.mark.parametrize("name", [DEV, TEST])
+@pytest.mark.parametrize("name", ALL)
 def test_no_recommendation_is_labelled_twice(name):
     keys = Counter((item["report"], item["id"]) for item in load(name))
     assert [key for key, count in keys.items() if count > 1] == []
 
 
-@pytest.mark.parametrize("name", [DEV, TEST])
+@pytest.mark.parametrize("name", ALL)
 def test_ids_and_texts_are_what_the_parser_reads_today(name):
     for item in load(name):
         texts = parsed_texts(item["report"])
@@ -62,15 +68,28 @@ def test_ids_and_texts_are_what_the_parser_reads_today(name):
         assert item["text"] == texts[item["id"]], f"{name}: {item['report']} {item['id']} text changed"
 
 
-def test_the_held_out_set_is_large_and_spread_over_reports():
-    items = load(TEST)
+@pytest.mark.parametrize("name, reports", [(TEST, 8), (TEST2, 7)])
+def test_each_held_out_set_is_large_and_spread_over_reports(name, reports):
+    items = load(name)
     per_report = Counter(item["report"] for item in items)
     assert len(items) >= 250
-    assert len(per_report) >= 8
+    assert len(per_report) >= reports
 
 
-def test_development_and_held_out_sets_share_no_report():
-    dev_reports = {item["report"] for item in load(DEV)}
-    test_reports = {item["report"] for item in load(TEST)}
+def reports_in(name: str) -> set[str]:
+    return {item["report"] for item in load(name)}
+
+
+@pytest.mark.parametrize("dev", DEVS)
+@pytest.mark.parametrize("test", TESTS)
+def test_no_report_is_in_both_a_development_and_a_held_out_set(dev, test):
+    dev_reports, test_reports = reports_in(dev), reports_in(test)
     assert dev_reports and test_reports
-    assert dev_reports.isdisjoint(test_reports)
+    assert dev_reports & test_reports == set()
+
+
+def test_round_two_uses_no_report_of_round_one():
+    # Round 2 exists to measure afresh: a report already labelled would repeat round 1's sample.
+    round_one = reports_in(DEV) | reports_in(TEST)
+    round_two = reports_in(DEV2) | reports_in(TEST2)
+    assert round_one & round_two == set()

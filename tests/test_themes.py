@@ -3,18 +3,16 @@ shipped theme keeps at least 80 % precision on the held-out hand-labelled sample
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from site_builder.classify import themes as themes_module
-from site_builder.classify.accuracy import GATE, gate, load_sample, score
+from site_builder.classify.accuracy import GATE, development_items, gate, held_out_items, score
 from site_builder.classify.taxonomy import all_themes, load_taxonomy
 from site_builder.classify.themes import RulesError, rules_by_theme, themes_of
 
-SAMPLES = Path(__file__).parent / "themes"
-TEST_SAMPLE = load_sample(SAMPLES / "sample_test.yaml")
-DEV_SAMPLE = load_sample(SAMPLES / "sample_dev.yaml")
+TEST_SAMPLE = held_out_items()  # round 2's held-out sample, sample_test2.yaml
+DEV_SAMPLE = development_items()  # round 1's dev and test samples and round 2's dev sample
 
 
 def test_every_theme_has_rules_and_only_taxonomy_themes_do():
@@ -51,6 +49,26 @@ def test_every_theme_has_rules_and_only_taxonomy_themes_do():
 def test_known_recommendations_get_their_themes(text, expected):
     shipped = {theme.slug for theme in load_taxonomy()}
     assert set(themes_of(text)) == expected & shipped
+
+
+@pytest.mark.parametrize(
+    "text, present, absent",
+    [
+        # A group named only as an example of a wider one is not what is asked (guideline T1).
+        ("Combat child poverty, in particular that which affects children with disabilities",
+         {"childrens-rights", "poverty"}, {"persons-with-disabilities"}),
+        ("Combat violence against minority groups, including migrants and refugees", {"minorities"}, {"migrants", "refugees"}),
+        # "including by" opens the means, not a list of examples.
+        ("Combat discrimination, including by protecting the rights of migrants", {"migrants"}, set()),
+        # The list ends with its clause: a semicolon starts a new recommendation.
+        ("Protect vulnerable groups, such as refugees; protect migrants from exploitation", {"migrants"}, {"refugees"}),
+        # A theme without `not_in_examples` still counts there.
+        ("Continue its efforts in economic and social rights, in particular in the field of health", {"health"}, set()),
+    ],
+)
+def test_groups_named_as_passing_examples_do_not_count(text, present, absent):
+    got = set(themes_of(text, include_unshipped=True))
+    assert present <= got and not absent & got, got
 
 
 def test_general_assembly_is_not_a_freedom_of_assembly_theme():
@@ -92,9 +110,10 @@ def test_unshipped_themes_say_why_with_the_figure_the_gate_measures_today():
             assert not ok and figure in theme.not_shipped_because, theme.slug
 
 
-def test_the_test_sample_is_large_enough_and_from_several_reports():
-    assert len(TEST_SAMPLE) >= 150
+def test_the_test_sample_is_large_enough_and_from_reports_the_rules_were_not_tuned_on():
+    assert len(TEST_SAMPLE) >= 250
     assert len({item.report for item in TEST_SAMPLE}) >= 5
+    assert not {item.report for item in TEST_SAMPLE} & {item.report for item in DEV_SAMPLE}
 
 
 REAL_RULES = themes_module.RULES_FILE.read_text(encoding="utf-8")
@@ -108,16 +127,18 @@ REAL_RULES = themes_module.RULES_FILE.read_text(encoding="utf-8")
         (REAL_RULES.replace("      - tortur*\n", "      - tor*ture\n"), "bad word 'tor*ture'"),
         (REAL_RULES.replace("      - general assembly\n", "      - general & assembly\n"), "not `&`"),
         (REAL_RULES.replace("  torture:\n", "  torture:\n    unles:\n      - x\n"), "theme torture"),
+        (REAL_RULES.replace("examples:\n  begin:", "examples:\n  begins:"), "expected `examples:`"),
+        (REAL_RULES.replace("    not_in_examples: true\n", "    not_in_examples: sometimes\n", 1), "must be true or false"),
     ],
 )
 def test_bad_rules_file_is_one_clear_error_naming_it(tmp_path, monkeypatch, rules, message):
     bad = tmp_path / "rules.yaml"
     bad.write_text(rules, encoding="utf-8")
     monkeypatch.setattr(themes_module, "RULES_FILE", bad)
-    rules_by_theme.cache_clear()
+    themes_module._load.cache_clear()
     try:
         with pytest.raises(RulesError) as error:
             rules_by_theme()
         assert str(bad) in str(error.value) and message in str(error.value)
     finally:
-        rules_by_theme.cache_clear()
+        themes_module._load.cache_clear()

@@ -11,7 +11,12 @@ The rules are patterns a reader can check by eye (the method page lists them). T
   `sign/signing/signature & convention*/protocol*`;
 - a theme's `unless:` phrases do not count: a pattern of the theme that falls on the words
   of one of them is ignored, so `unless: [General Assembly]` stops "assembly" counting
-  there, but not elsewhere in the same recommendation.
+  there, but not elsewhere in the same recommendation;
+- passing examples: the words after one of the file's `examples: begin:` phrases ("including",
+  "in particular", "such as" ...) up to the next semicolon or the end of the text name examples,
+  not what is asked (labelling guideline T1); a theme with `not_in_examples: true` ignores its
+  patterns there. An `examples: except:` phrase starting at the same word ("including by")
+  opens the means, not examples, so it opens no list.
 
 A theme is assigned when any one of its patterns matches. Themes marked `shipped: false` in
 themes.yaml (they failed the precision gate) keep their rules here, but are never assigned.
@@ -46,6 +51,15 @@ class RuleSet:
     patterns: tuple[str, ...]  # any one of them assigns the theme
     unless: tuple[str, ...]  # phrases that do not count
     shipped: bool  # False: failed the precision gate, never assigned
+    not_in_examples: bool = False  # a group named only as an example ("including migrants") does not count
+
+
+@dataclass(frozen=True)
+class Examples:
+    """The phrases that open a list of passing examples, and those that look alike but do not."""
+
+    begin: tuple[str, ...]
+    except_: tuple[str, ...]
 
 
 # A compiled phrase is a sequence of word slots; a slot is a tuple of (word, is_prefix) choices.
@@ -79,6 +93,7 @@ class _Theme:
     slug: str
     alternatives: tuple[tuple[int, ...], ...]  # each: phrase ids that must all match (`&`)
     unless: tuple[int, ...]  # phrase ids whose words do not count for this theme
+    not_in_examples: bool
 
 
 class _Matcher:
@@ -87,7 +102,7 @@ class _Matcher:
     Regular expressions were the obvious tool, but 53 alternations tried at every character
     cost ~5 ms a recommendation; looking each word up in a dictionary costs ~50 µs."""
 
-    def __init__(self, rule_sets: list[RuleSet]):
+    def __init__(self, rule_sets: list[RuleSet], examples: Examples):
         self.phrases: list[Phrase] = []
         seen: dict[Phrase, int] = {}
         self.exact: dict[str, list[int]] = {}
@@ -110,8 +125,10 @@ class _Matcher:
                 if "&" in phrase:
                     raise RulesError(f"{RULES_FILE}: {where}: `unless:` takes phrases, not `&`")
             unless = tuple(add(phrase, where + ", unless") for phrase in rules.unless)
-            themes.append(_Theme(rules.slug, alternatives, unless))
+            themes.append(_Theme(rules.slug, alternatives, unless, rules.not_in_examples))
         self.themes = tuple(themes)
+        self.examples_begin = tuple(add(phrase, "examples, begin") for phrase in examples.begin)
+        self.examples_except = tuple(add(phrase, "examples, except") for phrase in examples.except_)
         self.used_by: dict[int, set[int]] = {}  # phrase → the themes whose patterns use it
         for index, theme in enumerate(self.themes):
             for alternative in theme.alternatives:
@@ -134,14 +151,33 @@ class _Matcher:
                     found.setdefault(phrase_id, []).append((i, end))
         return found
 
+    def _examples(self, text: str, found: dict[int, list[tuple[int, int]]]) -> set[int]:
+        """The word positions inside lists of passing examples: from an opener to the end of
+        its clause (the last word before a semicolon, or the last word)."""
+        matches = list(_TOKEN.finditer(text))
+        clause_ends = [i for i in range(len(matches) - 1) if ";" in text[matches[i].end():matches[i + 1].start()]]
+        not_openers = {start for p in self.examples_except for start, _ in found.get(p, ())}
+        words: set[int] = set()
+        for phrase_id in self.examples_begin:
+            for start, _ in found.get(phrase_id, ()):
+                if start not in not_openers:
+                    end = next((e + 1 for e in clause_ends if e >= start), len(matches))
+                    words.update(range(start, end))
+        return words
+
     def themes_of(self, text: str) -> tuple[str, ...]:
         found = self.spans(text)
+        examples: set[int] | None = None  # worked out only when a candidate theme needs it
         # Only themes with a phrase in the text can match: usually a handful of the 53.
         candidates = sorted({index for phrase_id in found for index in self.used_by.get(phrase_id, ())})
         result = []
         for index in candidates:
             theme = self.themes[index]
             masked = {i for phrase_id in theme.unless for start, end in found.get(phrase_id, ()) for i in range(start, end)}
+            if theme.not_in_examples:
+                if examples is None:
+                    examples = self._examples(text, found)
+                masked |= examples
 
             def counts(phrase_id: int) -> bool:
                 spans = found.get(phrase_id, ())
@@ -152,19 +188,28 @@ class _Matcher:
         return tuple(result)
 
 
-def _as_list(value, slug: str, key: str) -> tuple[str, ...]:
+def _as_list(value, where: str, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RulesError(f"{RULES_FILE}: theme {slug}: {key} must be a list of patterns")
+        raise RulesError(f"{RULES_FILE}: {where}: {key} must be a list of patterns")
     return tuple(value)
 
 
-@cache
 def rules_by_theme() -> dict[str, RuleSet]:
     """Every theme's rules, in taxonomy order, for the method page (shipped or not)."""
+    return _load()[0]
+
+
+def passing_examples() -> Examples:
+    """The phrases that open a list of passing examples (rules.yaml `examples:`)."""
+    return _load()[1]
+
+
+@cache
+def _load() -> tuple[dict[str, RuleSet], Examples]:
     try:
         data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -181,21 +226,34 @@ def rules_by_theme() -> dict[str, RuleSet]:
         entry = data["themes"].get(theme.slug)
         if entry is None:
             raise RulesError(f"{RULES_FILE}: theme {theme.slug!r} has no rules")
-        if not isinstance(entry, dict) or set(entry) - {"patterns", "unless"}:
-            raise RulesError(f"{RULES_FILE}: theme {theme.slug}: expected `patterns:` and optional `unless:`")
-        patterns = _as_list(entry.get("patterns"), theme.slug, "patterns")
+        if not isinstance(entry, dict) or set(entry) - {"patterns", "unless", "not_in_examples"}:
+            raise RulesError(
+                f"{RULES_FILE}: theme {theme.slug}: expected `patterns:` and optional `unless:`, `not_in_examples:`"
+            )
+        not_in_examples = entry.get("not_in_examples", False)
+        if not isinstance(not_in_examples, bool):
+            raise RulesError(f"{RULES_FILE}: theme {theme.slug}: `not_in_examples:` must be true or false")
+        patterns = _as_list(entry.get("patterns"), f"theme {theme.slug}", "patterns")
         if not patterns:
             raise RulesError(f"{RULES_FILE}: theme {theme.slug}: no patterns")
-        unless = _as_list(entry.get("unless"), theme.slug, "unless")
-        result[theme.slug] = RuleSet(theme.slug, patterns, unless, theme.shipped)
+        unless = _as_list(entry.get("unless"), f"theme {theme.slug}", "unless")
+        result[theme.slug] = RuleSet(theme.slug, patterns, unless, theme.shipped, not_in_examples)
+    entry = data.get("examples")
+    if not isinstance(entry, dict) or set(entry) - {"begin", "except"} or not entry.get("begin"):
+        raise RulesError(f"{RULES_FILE}: expected `examples:` with `begin:` and optional `except:` phrases")
+    examples = Examples(_as_list(entry["begin"], "examples", "begin"), _as_list(entry.get("except"), "examples", "except"))
+    for phrase in examples.begin + examples.except_:
+        if "&" in phrase:
+            raise RulesError(f"{RULES_FILE}: examples: takes phrases, not `&`")
     # Compiling every theme, shipped or not, checks every pattern now, naming the file.
-    _Matcher(list(result.values()))
-    return result
+    _Matcher(list(result.values()), examples)
+    return result, examples
 
 
 @cache
 def _matcher(include_unshipped: bool) -> _Matcher:
-    return _Matcher([rules for rules in rules_by_theme().values() if rules.shipped or include_unshipped])
+    rules = [rules for rules in rules_by_theme().values() if rules.shipped or include_unshipped]
+    return _Matcher(rules, passing_examples())
 
 
 def themes_of(text: str, include_unshipped: bool = False) -> tuple[str, ...]:
