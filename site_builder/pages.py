@@ -14,6 +14,7 @@ from typing import Any
 from . import charts
 from .across import NOTHING, AcrossCycles, ThemeRecord, across_cycles, theme_records
 from .classify.taxonomy import themes_by_slug
+from .classify.themes import rules_by_theme
 from .enrich import Archive, Made, StateProfile
 from .model import ACTION_LEVELS, NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
 from .states import load_registry
@@ -369,6 +370,7 @@ def _theme(record: ThemeRecord, urls: Urls) -> Page:
         urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
         f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}",
         {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made),
+         "rules": rules_by_theme()[theme.slug],
          "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
          "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
                                     "counts": counts(m.recommendation for m in made),

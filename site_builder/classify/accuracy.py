@@ -97,12 +97,18 @@ def gate(test: dict[str, ThemeScore], pooled: dict[str, ThemeScore], slug: str) 
 
     `test` is scored on the held-out sample, `pooled` on every labelled sample (development and
     held-out). Judged on the held-out sample when the rules predict the theme there at least
-    MIN_PREDICTIONS times; else on all samples pooled, when they hold MIN_POOLED predictions;
-    else it is not measured and does not ship."""
-    if test[slug].predicted >= MIN_PREDICTIONS:
-        s, where = test[slug], "the held-out sample"
+    MIN_PREDICTIONS times; else on all samples pooled, when they hold MIN_POOLED predictions —
+    and then the few held-out predictions must be under the gate neither, since the pooled
+    figure includes what the rules were tuned on; else it is not measured and does not ship."""
+    held_out = test[slug]
+    if held_out.predicted >= MIN_PREDICTIONS:
+        s, where = held_out, "the held-out sample"
     elif pooled[slug].predicted >= MIN_POOLED:
         s, where = pooled[slug], "all samples pooled"
+        if held_out.predicted and held_out.precision < GATE:
+            return False, (f"precision {100 * held_out.precision:.0f} % ({held_out.correct} of "
+                           f"{held_out.predicted}) on the held-out sample, too few to judge on, but under "
+                           f"the gate; {100 * s.precision:.0f} % ({s.correct} of {s.predicted}) on {where}")
     else:
         return False, f"only {pooled[slug].predicted} predictions in all samples pooled: not measured"
     figure = f"precision {100 * s.precision:.0f} % ({s.correct} of {s.predicted}) on {where}"
