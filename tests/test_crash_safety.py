@@ -13,7 +13,9 @@ import pytest
 from conftest import ROOT
 from site_builder.build import build
 
-KILL_AFTER = (0.05, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2, 2.7, 3.5)  # seconds into a build
+# moments to kill a build at, as shares of how long one takes here (measured first: the machine
+# may be loaded, and the build grows), so that kills land both before and after the swap
+KILL_AT = (0.02, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 1.0, 1.3)
 
 
 def snapshot(folder):
@@ -43,8 +45,18 @@ def test_a_killed_build_leaves_the_old_site_or_the_new(tmp_path, two_sites):
     output = tmp_path / "output"
     build(content, output)
     assert snapshot(output) == expected["old"]
+    # one uninterrupted build of each kind, timed, to place the kills
+    timings = []
+    for wanted in ("new", "old"):
+        target = content / "reports" / extra.name
+        shutil.copy(extra, target) if wanted == "new" else target.unlink(missing_ok=True)
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(content), "--output",
+                        str(output)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        timings.append(time.monotonic() - started)
+    assert snapshot(output) == expected["old"]
     outcomes = []
-    for delay in KILL_AFTER:
+    for delay in (share * max(timings) for share in KILL_AT):
         # each build changes the site: it adds the report to the old one, or removes it from the new
         now = "old" if snapshot(output) == expected["old"] else "new"
         wanted = "new" if now == "old" else "old"
