@@ -95,16 +95,16 @@ def share_specific(recommendations) -> str:
     return f"{round(100 * sum(level == 5 for level in levels) / len(levels))} %"
 
 
-def by_cycle(made: list[Made] | tuple[Made, ...]) -> list[dict]:
+def by_cycle(made: list[Made] | tuple[Made, ...], theme_shown: str | None = None) -> list[dict]:
     """One row per cycle: how many recommendations, the share supported and the share asking for
-    specific action, and the themes most asked about."""
+    specific action, and the themes most asked about (besides the page's own, `theme_shown`)."""
     cycles: dict[int, list[Recommendation]] = defaultdict(list)
     for item in made:
         cycles[item.report.review.cycle or 0].append(item.recommendation)
     themes = themes_by_slug()
     rows = []
     for cycle, recs in sorted(cycles.items()):
-        frequent = Counter(slug for rec in recs for slug in rec.themes)
+        frequent = Counter(slug for rec in recs for slug in rec.themes if slug != theme_shown)
         # most frequent first; ties in the taxonomy's order, so the row is the same every build
         order = list(themes)
         top = sorted(frequent, key=lambda slug: (-frequent[slug], order.index(slug)))[:TOP_THEMES]
@@ -369,7 +369,7 @@ def _theme(record: ThemeRecord, urls: Urls) -> Page:
     return Page(
         urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
         f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}",
-        {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made),
+        {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
          "rules": rules_by_theme()[theme.slug],
          "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
          "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
