@@ -48,7 +48,7 @@ class Urls:
 
     def recommendations(self, page: int = 1) -> str:
         """The archive-wide list, in pages of LIST_PAGE_SIZE rows."""
-        return "/recommendations/" if page == 1 else f"/recommendations/page-{page}/"
+        return _paged("/recommendations/", page)
 
     def states(self) -> str:
         return "/states/"
@@ -58,8 +58,7 @@ class Urls:
 
     def state_recommendations(self, state: State, page: int = 1) -> str:
         """Every recommendation a state made, in pages of LIST_PAGE_SIZE rows."""
-        first = f"{self.state(state)}recommendations/"
-        return first if page == 1 else f"{first}page-{page}/"
+        return _paged(f"{self.state(state)}recommendations/", page)
 
     def themes(self) -> str:
         return "/themes/"
@@ -69,8 +68,7 @@ class Urls:
 
     def theme_recommendations(self, theme: Theme, page: int = 1) -> str:
         """Every recommendation on a theme, in pages of LIST_PAGE_SIZE rows."""
-        first = f"{self.theme(theme)}recommendations/"
-        return first if page == 1 else f"{first}page-{page}/"
+        return _paged(f"{self.theme(theme)}recommendations/", page)
 
     def search(self, query: str = "") -> str:
         """The search page; with a query, the shareable URL of its results."""
@@ -118,6 +116,11 @@ class Urls:
         """Ways in by UN symbol, `/A/HRC/28/10`, that redirect to the review's page."""
         symbol = report.document.symbol
         return ["/" + symbol] if symbol else []
+
+
+def _paged(first: str, page: int) -> str:
+    """Page `page` of a list whose first page is at `first`: `…/page-2/` and on."""
+    return first if page == 1 else f"{first}page-{page}/"
 
 
 def review_key(report: Report) -> str:

@@ -433,18 +433,24 @@ def test_the_keyboard_reaches_the_filters_and_the_first_result(page):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
 
 
-def test_the_page_fetches_only_the_files_its_twin_reads(browser, seed_url, seed_site, problems):
-    for query, facets in (("journalists", {}), ('"freedom of expression" -torture', {"position": "supported"}),
-                          ("jurnalists", {}), ("", {"by": "SWE"})):
-        context, page = open_page(browser, seed_url, problems)
+def fetches_only_what_the_twin_reads(browser, url, site, problems, searches):
+    """Each search in the browser fetches exactly the index files the Python twin reads."""
+    for query, facets in searches:
+        context, page = open_page(browser, url, problems)
         fetched = []
         page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
         page.goto("/search/?" + urlencode({"q": query, **facets}))
         page.wait_for_function("() => document.querySelector('.search-status').textContent")
         page.wait_for_timeout(50)  # nothing more is on its way
         index_files = sorted(path.lstrip("/") for path in fetched if path.startswith("/search/") and path != "/search/")
-        assert index_files == sorted(search(seed_site, query, facets).files_read), (query, facets)
+        assert index_files == sorted(search(site, query, facets).files_read), (query, facets)
         context.close()
+
+
+def test_the_page_fetches_only_the_files_its_twin_reads(browser, seed_url, seed_site, problems):
+    fetches_only_what_the_twin_reads(browser, seed_url, seed_site, problems, (
+        ("journalists", {}), ('"freedom of expression" -torture', {"position": "supported"}),
+        ("jurnalists", {}), ("", {"by": "SWE"})))
     assert problems == {"errors": [], "console": [], "dialogs": []}
 
 
@@ -551,15 +557,7 @@ def test_the_browser_and_the_command_line_agree_on_theme_and_level_filters(theme
 
 
 def test_a_theme_search_fetches_only_the_files_its_twin_reads(browser, themed_url, themed_site, problems):
-    for query, facets in (("", {"theme": "torture"}), ("", {"level": "3", "position": "supported"}),
-                          ("torture", {"theme": "torture", "level": "5"}), ("", {"theme": "no-such-theme"})):
-        context, page = open_page(browser, themed_url, problems)
-        fetched = []
-        page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
-        page.goto("/search/?" + urlencode({"q": query, **facets}))
-        page.wait_for_function("() => document.querySelector('.search-status').textContent")
-        page.wait_for_timeout(50)  # nothing more is on its way
-        index_files = sorted(path.lstrip("/") for path in fetched if path.startswith("/search/") and path != "/search/")
-        assert index_files == sorted(search(themed_site, query, facets).files_read), (query, facets)
-        context.close()
+    fetches_only_what_the_twin_reads(browser, themed_url, themed_site, problems, (
+        ("", {"theme": "torture"}), ("", {"level": "3", "position": "supported"}),
+        ("torture", {"theme": "torture", "level": "5"}), ("", {"theme": "no-such-theme"})))
     assert problems == {"errors": [], "console": [], "dialogs": []}
