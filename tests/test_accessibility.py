@@ -21,6 +21,8 @@ PAGES = {
     "recommendation": "/reviews/kazakhstan/cycle-2/125.8/",
     "state": "/states/hungary/",
     "states index": "/states/",
+    "themes index": "/themes/",
+    "theme": "/themes/torture/",
     "recommendation list": "/reviews/kazakhstan/cycle-2/recommendations/",
     "all recommendations": "/recommendations/",
     "about": "/about/",
