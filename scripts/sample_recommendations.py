@@ -10,6 +10,12 @@ and the sample is every k-th recommendation in document order, starting at index
 report with no more than `per-report` recommendations gives all of them. Each report thus
 contributes about the same number, however long its list.
 
+With `--exclude FILE` (repeatable; a labelled sample such as tests/themes/sample_dev.yaml), the
+(report, id) pairs already in those files are removed from each report's list first, and the same
+rule is applied to the recommendations that remain: a new sample shares no recommendation with an
+earlier one, and is still chosen without reading any text. A report whose recommendations were all
+labelled already gives none.
+
 Prints YAML skeletons (report, id, text, themes: [], action_level: null) for a person to fill in.
 Report paths are written relative to the repository root, as the tests open them.
 """
@@ -22,6 +28,8 @@ import math
 import os
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -39,9 +47,21 @@ def sample_indices(count: int, per_report: int) -> list[int]:
     return list(range((stride - 1) // 2, count, stride))
 
 
-def sample_report(path: Path, per_report: int) -> list[Recommendation]:
-    recommendations = parse_file(path).recommendations
-    return [recommendations[i] for i in sample_indices(len(recommendations), per_report)]
+def sample_report(path: Path, per_report: int,
+                  exclude_ids: frozenset[str] = frozenset()) -> list[Recommendation]:
+    # Excluded ids leave the list before the stride is computed, so the rule spreads the sample
+    # over what remains rather than leaving holes where earlier samples were.
+    remaining = [rec for rec in parse_file(path).recommendations if rec.id not in exclude_ids]
+    return [remaining[i] for i in sample_indices(len(remaining), per_report)]
+
+
+def labelled_pairs(paths: list[Path]) -> set[tuple[str, str]]:
+    """The (report, id) pairs already in these labelled sample files."""
+    pairs = set()
+    for path in paths:
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        pairs |= {(item["report"], item["id"]) for item in items}
+    return pairs
 
 
 def relative_to_root(path: Path) -> str:
@@ -62,11 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reports", nargs="+", type=Path, help="report files, in the order wanted")
     parser.add_argument("--per-report", type=int, default=25, help="about how many per report")
+    parser.add_argument("--exclude", type=Path, action="append", default=[], metavar="FILE",
+                        help="a labelled sample whose (report, id) pairs are skipped; repeatable")
     args = parser.parse_args(argv)
+    excluded = labelled_pairs(args.exclude)
     out = []
     for path in args.reports:
         report = relative_to_root(path)
-        out += [skeleton(report, rec) for rec in sample_report(path, args.per_report)]
+        exclude_ids = frozenset(id_ for rep, id_ in excluded if rep == report)
+        out += [skeleton(report, rec) for rec in sample_report(path, args.per_report, exclude_ids)]
     sys.stdout.write("".join(out))
     return 0
 
