@@ -35,8 +35,10 @@ What is measured (KB and MB are 1,000 and 1,000,000 bytes):
   that fails). `benchmarks/hugo/convert.py` turns our build's JSON exports (and, for what they
   do not hold, the `parse --json` contract of each report) into a Hugo site, WORK/hugo-site-N,
   with the layouts of benchmarks/hugo/ (the same pages: reviews, their tables, recommendations,
-  states, the lists of 200 rows a page — all recommendations, each state's —, prose, search
-  frame, 404; only our "same ask elsewhere" lists, made from our search index, are left out);
+  states, themes, the lists of 200 rows a page — all recommendations, each state's, each
+  theme's —, prose, search frame, 404, with their charts drawn and counted in Hugo's templates;
+  only our "same ask elsewhere" lists, made from our search index, are left out, and the
+  "Across cycles" lists are computed by convert.py into front matter, outside the timed render);
   its time is reported apart. Timed: `hugo --source WORK/hugo-site-N --destination WORK/hugo-N
   --quiet --minify=false` alone, measured like our build. Hugo uses every core by default
   (GOMAXPROCS = the machine's cores): "cores busy", CPU time / wall time, says how many each

@@ -3,11 +3,30 @@
     .venv/bin/python benchmarks/hugo/convert.py --content C --output O --site S
 
 Reads what the build published: O/data/recommendations.json, every recommendation as the JSON
-export has it (permalink, review, id, paragraph, position, recommending states with their groups,
-text), in the archive's order. A review page also shows what the exports do not hold (its
-paragraphs, dates, troika, head of delegation, documents): that is taken from the JSON contract
-of `site-builder parse --json` for each report of C/reports (the same function, called in
-process on both cores). States' slugs come from site_builder's registry.
+export has it (permalink, review, id, paragraph, position and the addendum's response, recommending
+states with their groups, themes, action level, text), in the archive's order. A review page also
+shows what the exports do not hold (its paragraphs, dates, troika, head of delegation, documents;
+the wordings clustered under one id): that is taken from the JSON contract of `site-builder parse
+--json` for each report of C/reports (the same function, called in process on both cores; addenda
+are skipped, their responses being in the export). States' slugs come from site_builder's
+registry, themes' slugs, descriptions and rules from its taxonomy (classify/).
+
+What Hugo's render then counts itself, in the layouts, with `where`/`len`/`GroupByParam`: every
+count by position, the review pages' two charts (regional group, action level), the state pages'
+chart and tables by cycle (shares supported and specific, most frequent themes), the theme pages'
+chart, tables and lists, the share of specific recommendations; the SVG bars and columns are drawn
+in the templates (layouts/partials/chart-svg.html), as site_builder/charts.py draws them.
+
+What is computed here instead, outside Hugo's timed render (as site_builder computes it before
+rendering, archive-wide, in Python):
+  - "Across cycles" on a recommendation page (site_builder/across.py): the same recommending
+    state's asks to the same state under review on the same theme in its other reviews, the
+    nearest 20 on each side, written into the page's front matter (across_earlier, across_later);
+  - where a paragraph's opening words name its speaker (pages.py's _speaker_words, a registry
+    lookup), written as the paragraph's speaker_words;
+  - each recommendation's sort key for its theme's lists (order_key: cycle, state under review,
+    archive order), since Hugo's ByParam sort is not stable.
+Only our "same ask elsewhere" lists (from the search index) are left out.
 
 Writes the Hugo site S (which must not exist): config.toml and layouts/ copied from
 benchmarks/hugo/, the site's CSS and JS from templates/static/ into static/assets/, and one
@@ -21,6 +40,9 @@ content file with JSON front matter per page:
     content/recommendations/<state>/<cycle>/rec-N.md   one recommendation (its export row)
     content/states/_index.md, <slug>/_index.md     /states/ and each state: the `states` taxonomy
     content/staterecs/<slug>/_index.md             /states/<slug>/recommendations/, 200 rows a page
+    content/themes/_index.md, <slug>/_index.md     /themes/ and every shipped theme (its rules): the
+                                                   `themes` taxonomy, which recommendations carry
+    content/themerecs/<slug>/_index.md             /themes/<slug>/recommendations/, 200 rows a page
 
 Every page sets its `url` to site_builder's, so the two sites have the same addresses (but for
 the long lists' later pages: Hugo's …/page/2/ for our …/page-2/).
@@ -33,6 +55,7 @@ import json
 import shutil
 import sys
 import time
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -41,14 +64,16 @@ import yaml
 HERE = Path(__file__).resolve().parent
 
 
-def parse_report(path: str) -> tuple[str, dict]:
-    """One report → (its review key, `kazakhstan/cycle-2`; its `parse --json` contract)."""
+def parse_report(path: str) -> tuple[str, dict] | None:
+    """One report → (its review key, `kazakhstan/cycle-2`; its `parse --json` contract); None for
+    an addendum (its responses are in the export's rows already)."""
     from site_builder.contract import report_to_dict
-    from site_builder.parse import parse_file
+    from site_builder.model import Report
+    from site_builder.parse import parse_document
     from site_builder.urls import review_key
 
-    report = parse_file(path)
-    return review_key(report), report_to_dict(report)
+    report = parse_document(path)
+    return (review_key(report), report_to_dict(report)) if isinstance(report, Report) else None
 
 
 def parse_all(content: Path) -> dict[str, dict]:
@@ -56,7 +81,7 @@ def parse_all(content: Path) -> dict[str, dict]:
 
     files = [str(path) for path in report_files(content)]
     with ProcessPoolExecutor() as pool:
-        return dict(pool.map(parse_report, files, chunksize=4))
+        return dict(parsed for parsed in pool.map(parse_report, files, chunksize=4) if parsed)
 
 
 def review_key_of(path: str) -> str:
@@ -65,13 +90,62 @@ def review_key_of(path: str) -> str:
 
 
 def rows_by_review(output: Path, base_url: str) -> dict[str, list[dict]]:
-    """The archive's recommendations, grouped by review in the order the export lists them."""
+    """The archive's recommendations, grouped by review in the order the export lists them; their
+    themes as slugs (the `themes` taxonomy's terms), the export giving names."""
+    from site_builder.classify.taxonomy import load_taxonomy
+
+    slug_of = {theme.name: theme.slug for theme in load_taxonomy()}
     grouped: dict[str, list[dict]] = {}
     rows = json.loads((output / "data" / "recommendations.json").read_text(encoding="utf-8"))
     for row in rows:
         row["href"] = row["permalink"].removeprefix(base_url)
+        row["themes"] = [slug_of[name] for name in row["themes"]]
+        # the addendum's document when the position is the state's later response, else ""
+        row["response_document"] = row["position_source"] if row["response_in_part"] is not None else ""
         grouped.setdefault(review_key_of(row["href"]), []).append(row)
     return grouped
+
+
+ACROSS_CYCLES_SHOWN = 20  # on each side, as site_builder/pages.py shows them
+
+
+def _cycle_order(row: dict) -> tuple:
+    return (row["cycle"] or 0, row["state_under_review"])
+
+
+def across_cycles(rows: dict[str, list[dict]]) -> dict[tuple[str, str], tuple[list[dict], list[dict]]]:
+    """(review key, id) → (earlier, later): what the same recommending state asked the same state
+    under review on the same theme in its other reviews, as site_builder/across.py finds them
+    (the same order; the nearest ACROSS_CYCLES_SHOWN on each side). Archive-wide, so done here,
+    outside Hugo's timed render, like the related lists site_builder computes before rendering."""
+    asks: dict[tuple[str, str, str], list[tuple[str, dict]]] = defaultdict(list)
+    for key, review_rows in rows.items():
+        for row in review_rows:
+            for state in row["recommended_by"]:
+                for slug in row["themes"]:
+                    asks[(row["state_under_review_iso3"], state["iso3"], slug)].append((key, row))
+    found = {}
+    for key, review_rows in rows.items():
+        for row in review_rows:
+            seen: dict[tuple[str, str], dict] = {}
+            for state in row["recommended_by"]:
+                for slug in row["themes"]:
+                    for other_key, other in asks[(row["state_under_review_iso3"], state["iso3"], slug)]:
+                        if other_key != key:
+                            seen.setdefault((other_key, other["id"]), other)
+            if seen:
+                ordered = sorted(seen.values(), key=_cycle_order)
+                cycle = row["cycle"] or 0
+                found[(key, row["id"])] = ([r for r in ordered if (r["cycle"] or 0) <= cycle][-ACROSS_CYCLES_SHOWN:],
+                                           [r for r in ordered if (r["cycle"] or 0) > cycle][:ACROSS_CYCLES_SHOWN])
+    return found
+
+
+def across_item(row: dict, states: States) -> dict:
+    """One recommendation of an "Across cycles" list, as the recommendation page shows it."""
+    return {"id": row["id"], "text": row["text"], "href": row["href"], "position": row["position"],
+            "cycle": row["cycle"], "review_url": "/reviews/" + review_key_of(row["href"]) + "/",
+            "recommended_by": [states.link(state) for state in row["recommended_by"]]}
 
 
 POSITION_LABELS = {"supported": "Supported", "noted": "Noted", "pending": "Pending", "unknown": "Position unknown"}
@@ -88,10 +162,17 @@ class States:
     def __init__(self):
         from site_builder.states import load_registry
 
-        self.by_iso3 = {state.iso3: state for state in load_registry().all()}
+        self.registry = load_registry()
+        self.by_iso3 = {state.iso3: state for state in self.registry.all()}
 
     def slug(self, iso3: str) -> str:
         return self.by_iso3[iso3].slug
+
+    def speaker_words(self, paragraph: dict) -> str:
+        """The words a paragraph opens with that name its speaker ("The Czech Republic"), which
+        become the link to the state, as site_builder/pages.py's _speaker_words finds them."""
+        found = self.registry.match_at_start(paragraph["text"]) if paragraph["speaker"] else None
+        return paragraph["text"][:found[1]] if found and found[0].iso3 == paragraph["speaker"]["iso3"] else ""
 
     def link(self, state: dict | None) -> dict | None:
         return None if state is None else {"name": state["name"], "slug": self.slug(state["iso3"])}
@@ -117,12 +198,16 @@ def review_front_matter(key: str, contract: dict, rows: list[dict], states: Stat
         "speaker_iso3": p["speaker"]["iso3"] if p["speaker"] else "",
         # a statement on the speaker's page: what it said in others' dialogues
         "statement_by": states.slug(p["speaker"]["iso3"]) if p["speaker"] and p["speaker"] != sur else "",
-        "text": p["text"],
+        "text": p["text"], "speaker_words": states.speaker_words(p),
     } for p in contract["paragraphs"]]
     advance = [states.link(s) for s in contract["advance_questions_by"]]
     recommendations = [{
         "id": row["id"], "paragraph": row["paragraph"], "text": row["text"], "position": row["position"],
-        "recommended_by": row["recommended_by"], "iso3s": [s["iso3"] for s in row["recommended_by"]],
+        "position_in_report": row["position_in_report"], "response_document": row["response_document"],
+        "response_in_part": row["response_in_part"], "action_level": row["action_level"] or 0,
+        "themes": row["themes"], "recommended_by": row["recommended_by"],
+        "iso3s": [s["iso3"] for s in row["recommended_by"]],
+        "groups": list(dict.fromkeys(s["group"] for s in row["recommended_by"])),
         "href": row["href"],
     } for row in rows]
     tagged = ({states.slug(sur["iso3"])} | {s["slug"] for s in troika} | {s["slug"] for s in advance}
@@ -146,7 +231,8 @@ def review_front_matter(key: str, contract: dict, rows: list[dict], states: Stat
     }
 
 
-def recommendation_front_matter(row: dict, review: dict, index: int, weight: int, states: States) -> dict:
+def recommendation_front_matter(row: dict, review: dict, index: int, weight: int, states: States,
+                                across: tuple[list[dict], list[dict]]) -> dict:
     by = [{**state, "slug": states.slug(state["iso3"])} for state in row["recommended_by"]]
     names = ", ".join(state["name"] for state in by) or "no state named"
     title = review["title"].removeprefix("Universal Periodic Review of ")
@@ -160,6 +246,12 @@ def recommendation_front_matter(row: dict, review: dict, index: int, weight: int
         "sur_slug": review["sur_slug"], "states": sorted({state["slug"] for state in by}),
         # a state page groups what it recommended by review, in order of cycle and state
         "group_key": f"{review['cycle'] or 0:02d} {row['state_under_review']}",
+        # a theme's pages in site_builder's order (by cycle, state under review, then the report's
+        # order), unique: Hugo's ByParam sort is not stable
+        "order_key": f"{review['cycle'] or 0:02d} {row['state_under_review']} {weight:08d}",
+        "action_level": row["action_level"] or 0,
+        "across_earlier": [across_item(other, states) for other in across[0]],
+        "across_later": [across_item(other, states) for other in across[1]],
     }
 
 
@@ -168,6 +260,7 @@ def write_reviews(site: Path, contracts: dict[str, dict], rows: dict[str, list[d
     """Each review's three kinds of page; returns the slugs of the states they tag, and of those
     that made recommendations."""
     order = list(rows) + sorted(set(contracts) - set(rows))
+    across = across_cycles(rows)
     tagged: set[str] = set()
     recommending: set[str] = set()
     weight = 0
@@ -182,9 +275,14 @@ def write_reviews(site: Path, contracts: dict[str, dict], rows: dict[str, list[d
                            f"{review['state_under_review']} in its review, sortable and filterable.",
             "layout": "table", "pagekind": "table", "review": review_page(key), "weight": number})
         tagged |= set(review["states"])
+        # the wordings clustered under one id (recent reports): the contract has them, the export not
+        parts = {rec["id"]: rec["parts"] for rec in contracts[key]["recommendations"] if rec.get("parts")}
         for index, row in enumerate(rows.get(key, [])):
             weight += 1
-            front = recommendation_front_matter(row, review, index, weight, states)
+            front = recommendation_front_matter(row, review, index, weight, states,
+                                                across.get((key, row["id"]), ([], [])))
+            front["parts"] = [{"text": part["text"], "recommended_by": [states.link(s) for s in part["recommended_by"]]}
+                              for part in parts.get(row["id"], [])]
             write_page(site / "content" / "recommendations" / key / f"rec-{index:04d}.md", front)
             recommending |= set(front["states"])
     return tagged | recommending, recommending
@@ -209,6 +307,35 @@ def write_states(site: Path, slugs: set[str], recommending: set[str], states: St
         write_page(site / "content" / "states" / slug / "_index.md", {
             "title": state.name, "iso3": state.iso3, "group": state.group,
             "description": f"{state.name} in the Universal Periodic Review."})
+
+
+def write_themes(site: Path, rows: dict[str, list[dict]]) -> None:
+    """/themes/ and the term page of every shipped theme, with its rules (the `themes` taxonomy:
+    recommendation pages carry their themes' slugs; a theme no recommendation has still gets its
+    page, as in site_builder); and the paged list of each theme that has recommendations (a
+    section of its own under themerecs/, which itself makes no page)."""
+    from site_builder.classify.taxonomy import load_taxonomy
+    from site_builder.classify.themes import rules_by_theme
+
+    taxonomy, rules = load_taxonomy(), rules_by_theme()
+    used = {slug for review_rows in rows.values() for row in review_rows for slug in row["themes"]}
+    write_page(site / "content" / "themes" / "_index.md", {
+        "title": "Themes", "pagekind": "themes",
+        "description": f"The {len(taxonomy)} themes every recommendation is sorted into by published rules, from "
+                       "the death penalty to the rights of the child, with how many recommendations each holds."})
+    write_page(site / "content" / "themerecs" / "_index.md", {"_build": {"render": "never", "list": "never"}})
+    for weight, theme in enumerate(taxonomy, 1):
+        rule = rules[theme.slug]
+        write_page(site / "content" / "themes" / theme.slug / "_index.md", {
+            "title": f"{theme.name}: UPR recommendations", "name": theme.name, "pagekind": "theme",
+            "theme_description": theme.description, "weight": weight,
+            "rules": {"patterns": list(rule.patterns), "unless": list(rule.unless),
+                      "not_in_examples": rule.not_in_examples}})
+        if theme.slug in used:
+            write_page(site / "content" / "themerecs" / theme.slug / "_index.md", {
+                "title": f"Recommendations on {theme.name.lower()}", "url": f"/themes/{theme.slug}/recommendations/",
+                "theme_slug": theme.slug, "theme_name": theme.name,
+                "description": f"Every recommendation on {theme.name.lower()}, by cycle and state under review"})
 
 
 def write_frame(site: Path, content: Path, templates: Path, settings: dict) -> None:
@@ -243,6 +370,7 @@ def convert(content: Path, output: Path, site: Path, templates: Path) -> dict:
     states = States()
     write_frame(site, content, templates, settings)
     write_states(site, *write_reviews(site, contracts, rows, states), states)
+    write_themes(site, rows)
     files = sum(1 for _ in (site / "content").rglob("*.md"))
     return {"content_files": files, "reviews": len(contracts), "parse_seconds": parsed - started,
             "seconds": time.perf_counter() - started}
