@@ -1,4 +1,4 @@
-"""The Whoosh index → the static search index the browser queries (format 4).
+"""The analysed archive (`search_stats.py`) → the static search index the browser queries (format 4).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
 its words and terms, the chunks of the docs it shows, and the facets. The format and the query
@@ -16,8 +16,8 @@ from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS
-from .search import (Scores, SearchDoc, SearchIndex, build_index, field_scores, term_positions, term_scores,
-                     word_map)
+from .search import SearchDoc, term_scores
+from .search_stats import Analysis, analyse_archive, term_positions
 from .search_query import FORMAT_VERSION, shard_name
 from .urls import Urls
 
@@ -130,13 +130,11 @@ def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int
     return [list(about) for about in abouts], {number: ref.get(about, 0) for number, about in about_of.items()}
 
 
-def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
-                        scores: Scores | None = None) -> dict[str, bytes]:
+def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
     bytes."""
-    index = index or build_index(archive, urls)
-    scores = scores or field_scores(index)
-    docs = index.docs
+    analysis = analysis or analyse_archive(archive, urls)
+    docs = analysis.docs
     registry = {state.iso3: state for doc in docs if doc.rec
                 for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
     states = sorted(registry)
@@ -151,12 +149,11 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
             files[f"search/{folder}/{shard}.json"] = _dumps(mapping)
         return sorted(shards), split
 
-    mapping = word_map(docs)
-    word_shards, _ = write("words", mapping, float("inf"))  # by two characters, for suggestions
-    _, term_split = write("terms", {term: _postings(postings, by_ref, about_ref) for term, postings in term_scores(scores).items()},
+    word_shards, _ = write("words", analysis.words, float("inf"))  # by two characters, for suggestions
+    _, term_split = write("terms", {term: _postings(postings, by_ref, about_ref) for term, postings in term_scores(analysis.scores).items()},
                           SHARD_BYTES)
     _, place_split = write("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
-                                      for term, by_doc in term_positions(docs, mapping).items()}, SHARD_BYTES)
+                                      for term, by_doc in term_positions(analysis).items()}, SHARD_BYTES)
     for start in range(0, len(docs), CHUNK):
         files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
     files.update(_facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref))
