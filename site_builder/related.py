@@ -8,9 +8,13 @@ from collections import defaultdict
 from whoosh.classify import Bo1Model
 
 from .enrich import Archive
+from .parallel import forked_map
 from .search_query import normalize
+from .search import FIELD_BOOSTS
 from .search_stats import Analysis, analyse_archive
 from .urls import Urls
+
+TEXTS_PER_TASK = 500  # each distinct text is scored against the whole archive: the work grows as N²
 
 
 def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = None,
@@ -36,15 +40,23 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
             groups[text].append(number)
 
     key_terms = _key_term_finder(analysis)
-    found: dict[int, list[int]] = {}  # doc → related docs
-    for members in groups.values():
-        matched: dict[int, float] = defaultdict(float)
-        for term, weight in key_terms(members[0]):
-            for doc, score in text_scores.get(term, {}).items():
-                matched[doc] += weight * score
-        ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
-        for number in members:
-            found[number] = _pick(number, ranked, key_of, top)
+    texts = list(groups.values())
+
+    def relate_some(task: int) -> dict[int, list[int]]:  # doc → related docs
+        found = {}
+        for members in texts[task * TEXTS_PER_TASK:(task + 1) * TEXTS_PER_TASK]:
+            matched: dict[int, float] = defaultdict(float)
+            for term, weight in key_terms(members[0]):
+                for doc, score in text_scores.get(term, {}).items():
+                    matched[doc] += weight * score
+            ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
+            for number in members:
+                found[number] = _pick(number, ranked, key_of, top)
+        return found
+
+    found: dict[int, list[int]] = {}
+    for part in forked_map(relate_some, -(-len(texts) // TEXTS_PER_TASK)):
+        found.update(part)
     return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
             for number, others in sorted(found.items())}
 
@@ -55,20 +67,22 @@ def _key_term_finder(analysis: Analysis, numterms: int = 5):
     collection's weight of each term), step for step, from the analysed docs."""
     in_collection: dict[str, float] = defaultdict(float)
     length = 0
+    boost = FIELD_BOOSTS["text"]
     for doc in analysis.analysed:
         if "text" in doc.fields:
-            size, weights = doc.fields["text"]
+            size, terms, freqs = doc.fields["text"]
             length += size
-            for term, weight in weights.items():
-                in_collection[term] += weight
+            for term, freq in zip(terms, freqs):
+                in_collection[term] += freq * boost
     model = Bo1Model(len(analysis.analysed), length)
 
     def key_terms(number: int) -> list[tuple[str, float]]:
-        weights = analysis.analysed[number].fields["text"][1]
+        _, terms, freqs = analysis.analysed[number].fields["text"]
+        weights = [freq * boost for freq in freqs]
         total = 0.0
-        for weight in weights.values():
+        for weight in weights:
             total += weight
-        scored = [(model.score(weight, in_collection[term], total), term) for term, weight in weights.items()]
+        scored = [(model.score(weight, in_collection[term], total), term) for term, weight in zip(terms, weights)]
         if not scored:
             return []
         best = max(0.0, *(score for score, _ in scored))

@@ -8,7 +8,6 @@ queries, and `related.py` finds each recommendation's related ones (more-like-th
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,13 +230,3 @@ def field_scores(index: SearchIndex) -> Scores:
                     postings[matcher.id()] = scorer.score(matcher)
                     matcher.next()
     return scores
-
-
-def term_scores(scores: Scores) -> dict[str, dict[int, float]]:
-    """term → doc → its score summed over the text fields."""
-    summed: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for fieldname in TEXT_FIELDS:
-        for term, postings in scores[fieldname].items():
-            for doc, score in postings.items():
-                summed[term][doc] += score
-    return summed

@@ -27,14 +27,16 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import TEXT_FIELDS, Scores, SearchDoc, schema, search_documents, word_map_of
+from .search import FIELD_BOOSTS, TEXT_FIELDS, Scores, SearchDoc, schema, search_documents, word_map_of
 from .search_query import words_of
 from .urls import Urls
 
 
 @dataclass(frozen=True)
 class AnalysedDoc:
-    fields: dict[str, tuple[int, dict[str, float]]]  # text field → (length in terms, term → weight)
+    # text field → (its length in terms, its terms in the order Whoosh meets them, their
+    # frequencies): tuples, not dicts, since at 100,000 recommendations there are millions
+    fields: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]]]
     shown: tuple[str, ...]  # the words of the shown text "x", where phrases are looked for
 
 
@@ -53,11 +55,9 @@ def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]
     for doc in docs:
         by_field = {}
         for name, text in doc.fields.items():
-            size, weights = 0, {}
-            for term, freq, weight, _ in fields[name].index(text):  # in the order Whoosh meets them
-                size += freq
-                weights[sys.intern(term.decode())] = weight
-            by_field[name] = (size, weights)
+            made = [(sys.intern(term.decode()), freq) for term, freq, _, _ in fields[name].index(text)]
+            by_field[name] = (sum(freq for _, freq in made), tuple(term for term, _ in made),
+                              tuple(freq for _, freq in made))
             words.update(words_of(text))
         analysed.append(AnalysedDoc(by_field, tuple(sys.intern(word) for word in words_of(doc.record["x"]))))
     return analysed, tuple(sorted(words))
@@ -115,17 +115,18 @@ def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Sco
     count = len(analysed)
     scores: Scores = {}
     for field in TEXT_FIELDS:
+        boost = FIELD_BOOSTS[field]
         weights: dict[str, dict[int, float]] = defaultdict(dict)
         length: dict[int, int] = {}
         total = 0
         for number, doc in enumerate(analysed):
             if field not in doc.fields:
                 continue
-            size, terms = doc.fields[field]
+            size, terms, freqs = doc.fields[field]
             total += size
             length[number] = byte_to_length(length_to_byte(size))  # what Whoosh stores: one byte
-            for term, weight in terms.items():
-                weights[term][number] = weight
+            for term, freq in zip(terms, freqs):
+                weights[term][number] = freq * boost  # Whoosh's weight: frequency × field boost
         average = total / (count or 1) or 1
         by_term = scores[field] = {}
         for term in sorted(weights):
@@ -139,11 +140,14 @@ def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Sco
 def term_positions(analysis: Analysis) -> dict[str, dict[int, list[int]]]:
     """term → doc → the places (word numbers, stop words counted) where the doc's shown text
     "x" holds a word with that term: what a quoted phrase is checked against."""
-    positions: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    positions: dict[str, dict[int, list[int]]] = defaultdict(dict)
     mapping = analysis.words
     for number, doc in enumerate(analysis.analysed):
+        places: dict[str, list[int]] = {}
         for place, word in enumerate(doc.shown):
             term = mapping.get(word)
             if term:
-                positions[term][number].append(place)
+                places.setdefault(term, []).append(place)
+        for term, found in places.items():
+            positions[term][number] = found
     return positions
