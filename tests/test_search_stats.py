@@ -12,7 +12,7 @@ from site_builder.cache import BuildCache
 from site_builder.enrich import build_archive
 from site_builder.parse import parse_file
 from site_builder.related import related_recommendations
-from site_builder.search import build_index, field_scores as whoosh_field_scores
+from site_builder.search import build_index, search_documents, field_scores as whoosh_field_scores
 from site_builder.search_export import export_search_index
 from site_builder.search_stats import analyse_archive
 from site_builder.urls import Urls
@@ -65,6 +65,23 @@ def whoosh_related(archive, top=5):
 
 def test_related_lists_are_whooshs_more_like_this(two_reviews):
     assert related_recommendations(two_reviews, urls=URLS) == whoosh_related(two_reviews)
+
+
+def test_adding_a_report_analyses_that_report_alone(seed, corpus, tmp_path, monkeypatch):
+    from site_builder import search_stats
+    analysed = []
+    analyse = search_stats._analyse
+    monkeypatch.setattr(search_stats, "_analyse", lambda docs: analysed.append(len(docs)) or analyse(docs))
+    cache = BuildCache(tmp_path / "cache")
+    tonga = parse_file(corpus / "reports" / "tonga2008.txt")
+    analyse_archive(build_archive([seed]), URLS, "code", cache)
+    analysed.clear()
+    archive = build_archive([seed, tonga])
+    analyse_archive(archive, URLS, "code", cache)
+    docs = search_documents(archive, URLS)
+    tonga_docs = sum(doc.report is not None and doc.report.source == tonga.source for doc in docs)
+    states = sum(doc.report is None for doc in docs)
+    assert analysed == [tonga_docs, states]  # the seed's analysis was read; the states' list changed
 
 
 def test_the_cached_analysis_gives_the_files_of_an_uncached_one(seed, corpus, tmp_path):
