@@ -157,12 +157,11 @@ def ours_available(output: Path) -> tuple[object | None, str | None]:
 
 
 def time_our_index(content: Path, output: Path | None = None) -> tuple[float | None, str | None]:
-    """Seconds to build the Whoosh index and export the static files from the parsed reports;
+    """Seconds to analyse and score the archive and export the static files from the parsed reports;
     with `output`, also write them there. (None, why) when site_builder.search cannot do it."""
     try:
         from site_builder.build import parse_reports, report_files
         from site_builder.enrich import build_archive
-        from site_builder.search import build_index
         from site_builder.search_export import export_search_index
         from site_builder.urls import Urls
     except Exception as error:  # noqa: BLE001
@@ -172,8 +171,7 @@ def time_our_index(content: Path, output: Path | None = None) -> tuple[float | N
         archive = build_archive(reports)
         urls = Urls("")
         started = time.perf_counter()
-        index = build_index(archive, urls)
-        files = export_search_index(archive, urls, index)
+        files = export_search_index(archive, urls)
         elapsed = time.perf_counter() - started
     except Exception as error:  # noqa: BLE001
         return None, f"building our index failed ({type(error).__name__}: {error})"

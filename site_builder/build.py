@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import exports, search
+from . import exports
 from .addenda import apply_addenda, match_addenda
 from .enrich import build_archive
 from .errors import BuildError, ReportError
@@ -25,6 +25,7 @@ from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
 from .search_export import export_search_index
+from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
@@ -152,18 +153,18 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
 
 def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
                   progress: Progress) -> tuple[dict[str, bytes], dict]:
-    """The static search index and each recommendation's related ones, from one Whoosh index;
-    taken from the last build when neither the reports nor the code changed (a template or prose
-    edit does not re-index)."""
+    """The static search index and each recommendation's related ones, from the analysed docs;
+    taken whole from the last build when neither the reports nor the code changed (a template or
+    prose edit does not re-index), and otherwise made again from each report's cached analysis,
+    so that adding a report analyses only that one."""
     key = hashlib.sha256((code + "".join(
         f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
         made = cache.load_search(key) if cache else None
         if made is None:
-            index = search.build_index(archive, urls)
-            scores = search.field_scores(index)
-            made = (export_search_index(archive, urls, index, scores),
-                    related_recommendations(archive, urls=urls, index=index, scores=scores))
+            analysis = analyse_archive(archive, urls, code, cache)
+            made = (export_search_index(archive, urls, analysis),
+                    related_recommendations(archive, urls=urls, analysis=analysis))
             if cache:
                 cache.store_search(key, made)
         advance()

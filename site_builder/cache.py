@@ -115,6 +115,31 @@ class BuildCache:
     def store_search(self, key: str, value: Any) -> None:
         self._write_atomically(self._search_path(), pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
 
+    # --- each report's search docs, analysed ---------------------------------------------------
+    def _analysis_path(self, key: str) -> Path:
+        return self.folder / "search" / f"{key}.pickle"
+
+    def load_analysis(self, key: str) -> Any | None:
+        """A report's search docs as the analyser saw them (`search_stats.py`); `key` covers
+        their texts and the code."""
+        if not self.read:
+            return None
+        try:
+            with self._analysis_path(key).open("rb") as file:
+                return pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
+
+    def store_analysis(self, key: str, value: Any) -> None:
+        self._write_atomically(self._analysis_path(key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+    def keep_analyses(self, keys: set[str]) -> None:
+        """Forget the analyses of reports this build no longer has (removed, or edited)."""
+        folder = self.folder / "search"
+        for path in folder.glob("*.pickle") if folder.is_dir() else ():
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
+
     def _write_atomically(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

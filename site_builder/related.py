@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from whoosh.classify import Bo1Model
+
 from .enrich import Archive
-from .search import SearchIndex, Scores, build_index, field_scores
+from .parallel import forked_map
 from .search_query import normalize
+from .search import FIELD_BOOSTS
+from .search_stats import Analysis, analyse_archive
 from .urls import Urls
+
+TEXTS_PER_TASK = 500  # each distinct text is scored against the whole archive: the work grows as N²
 
 
 def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = None,
-                            index: SearchIndex | None = None,
-                            scores: Scores | None = None,
-                            ) -> dict[tuple[str, str], list[tuple[str, str]]]:
+                            analysis: Analysis | None = None) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(review URL, recommendation id) → the `top` most similar recommendations across all
     reviews and cycles: Whoosh's more-like-this over recommendation texts — key terms by the
     Bo1 model, each weighted by it, docs scored by the weighted sum of their BM25F scores for
@@ -23,10 +27,9 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
     those of the same review with the same text (normalised as for phrases: case and
     punctuation aside), and any second recommendation of one review with a text already listed."""
     urls = urls or Urls("")  # review URLs are paths: the base URL plays no part
-    index = index or build_index(archive, urls)
-    scores = scores or field_scores(index)
-    text_scores = scores["text"]  # only recommendations have a "text" field
-    docs = index.docs
+    analysis = analysis or analyse_archive(archive, urls)
+    text_scores = analysis.scores["text"]  # only recommendations have a "text" field
+    docs = analysis.docs
     review_of = {id(report): urls.review(report) for report in archive.reports}
     key_of: dict[int, tuple[str, str]] = {}  # doc → (review URL, normalised text)
     groups: dict[str, list[int]] = defaultdict(list)  # normalised text → docs
@@ -36,19 +39,57 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
             key_of[number] = (review_of[id(doc.report)], text)
             groups[text].append(number)
 
-    found: dict[int, list[int]] = {}  # doc → related docs
-    with index.searcher() as searcher:
-        for members in groups.values():
-            source = docs[members[0]].rec.text
+    key_terms = _key_term_finder(analysis)
+    texts = list(groups.values())
+
+    def relate_some(task: int) -> dict[int, list[int]]:  # doc → related docs
+        found = {}
+        for members in texts[task * TEXTS_PER_TASK:(task + 1) * TEXTS_PER_TASK]:
             matched: dict[int, float] = defaultdict(float)
-            for term, weight in searcher.key_terms_from_text("text", source, numterms=5, normalize=False):
+            for term, weight in key_terms(members[0]):
                 for doc, score in text_scores.get(term, {}).items():
                     matched[doc] += weight * score
             ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
             for number in members:
                 found[number] = _pick(number, ranked, key_of, top)
+        return found
+
+    found: dict[int, list[int]] = {}
+    for part in forked_map(relate_some, -(-len(texts) // TEXTS_PER_TASK)):
+        found.update(part)
     return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
             for number, others in sorted(found.items())}
+
+
+def _key_term_finder(analysis: Analysis, numterms: int = 5):
+    """doc → the `numterms` key terms of its "text" and their weights: what Whoosh's
+    `searcher.key_terms_from_text("text", text, numterms, normalize=False)` gives (Bo1 over the
+    collection's weight of each term), step for step, from the analysed docs."""
+    in_collection: dict[str, float] = defaultdict(float)
+    length = 0
+    boost = FIELD_BOOSTS["text"]
+    for doc in analysis.analysed:
+        if "text" in doc.fields:
+            size, terms, freqs = doc.fields["text"]
+            length += size
+            for term, freq in zip(terms, freqs):
+                in_collection[term] += freq * boost
+    model = Bo1Model(len(analysis.analysed), length)
+
+    def key_terms(number: int) -> list[tuple[str, float]]:
+        _, terms, freqs = analysis.analysed[number].fields["text"]
+        weights = [freq * boost for freq in freqs]
+        total = 0.0
+        for weight in weights:
+            total += weight
+        scored = [(model.score(weight, in_collection[term], total), term) for term, weight in zip(terms, weights)]
+        if not scored:
+            return []
+        best = max(0.0, *(score for score, _ in scored))
+        ranked = sorted(((score / best, term) for score, term in scored), key=lambda item: (-item[0], item[1]))
+        return [(term, weight) for weight, term in ranked[:numterms]]
+
+    return key_terms
 
 
 def _pick(number: int, ranked: list[tuple[int, float]], key_of: dict[int, tuple[str, str]], top: int) -> list[int]:

@@ -8,7 +8,6 @@ queries, and `related.py` finds each recommendation's related ones (more-like-th
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,13 +108,17 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
     return docs
 
 
-def build_index(archive: Archive, urls: Urls) -> SearchIndex:
-    """The Whoosh index of the archive, in memory; doc numbers are places in `search_documents`."""
+def schema() -> Schema:
     ana = analyzer()
-    schema = Schema(kind=ID(stored=True),
-                    **{name: TEXT(analyzer=ana, field_boost=boost, phrase=False)
-                       for name, boost in FIELD_BOOSTS.items()})
-    index = RamStorage().create_index(schema)
+    return Schema(kind=ID(stored=True),
+                  **{name: TEXT(analyzer=ana, field_boost=boost, phrase=False) for name, boost in FIELD_BOOSTS.items()})
+
+
+def build_index(archive: Archive, urls: Urls) -> SearchIndex:
+    """The Whoosh index of the archive, in memory; doc numbers are places in `search_documents`.
+    The build computes the same scores without it (`search_stats.py`); tests and benchmarks
+    hold the two side by side."""
+    index = RamStorage().create_index(schema())
     docs = search_documents(archive, urls)
     # Whoosh's default 128 MB pool flushes and merges runs: 3.5× slower at 90k docs, and more memory
     writer = index.writer(limitmb=1024)
@@ -181,13 +184,13 @@ def _word_forms(word: str) -> set[str]:
 
 
 def word_map(docs: list[SearchDoc]) -> dict[str, str]:
-    """Every surface word of the indexed text → the term the analyser makes of it ("" when it
-    drops the word); plus the stop words and one-character words a query may hold, and the
-    other inflections of the text's words that the analyser makes into an indexed term."""
-    seen: set[str] = set()
-    for doc in docs:
-        for text in doc.fields.values():
-            seen.update(words_of(text))
+    return word_map_of({word for doc in docs for text in doc.fields.values() for word in words_of(text)})
+
+
+def word_map_of(seen: set[str]) -> dict[str, str]:
+    """Every surface word of the indexed text (`seen`) → the term the analyser makes of it (""
+    when it drops the word); plus the stop words and one-character words a query may hold, and
+    the other inflections of the text's words that the analyser makes into an indexed term."""
     term_of = _term_maker()
     mapping = {word: term_of(word) for word in seen | set(STOP_WORDS) | set("abcdefghijklmnopqrstuvwxyz0123456789")}
     for word in sorted(seen):
@@ -227,25 +230,3 @@ def field_scores(index: SearchIndex) -> Scores:
                     postings[matcher.id()] = scorer.score(matcher)
                     matcher.next()
     return scores
-
-
-def term_scores(scores: Scores) -> dict[str, dict[int, float]]:
-    """term → doc → its score summed over the text fields."""
-    summed: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for fieldname in TEXT_FIELDS:
-        for term, postings in scores[fieldname].items():
-            for doc, score in postings.items():
-                summed[term][doc] += score
-    return summed
-
-
-def term_positions(docs: list[SearchDoc], mapping: dict[str, str]) -> dict[str, dict[int, list[int]]]:
-    """term → doc → the places (word numbers, stop words counted) where the doc's shown text
-    "x" holds a word with that term: what a quoted phrase is checked against."""
-    positions: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for number, doc in enumerate(docs):
-        for place, word in enumerate(words_of(doc.record["x"])):
-            term = mapping.get(word)
-            if term:
-                positions[term][number].append(place)
-    return positions

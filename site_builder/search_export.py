@@ -1,4 +1,4 @@
-"""The Whoosh index → the static search index the browser queries (format 4).
+"""The analysed archive (`search_stats.py`) → the static search index the browser queries (format 4).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
 its words and terms, the chunks of the docs it shows, and the facets. The format and the query
@@ -16,8 +16,8 @@ from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS
-from .search import (Scores, SearchDoc, SearchIndex, build_index, field_scores, term_positions, term_scores,
-                     word_map)
+from .search import TEXT_FIELDS, Scores, SearchDoc
+from .search_stats import Analysis, analyse_archive, term_positions
 from .search_query import FORMAT_VERSION, shard_name
 from .urls import Urls
 
@@ -44,6 +44,29 @@ def _postings(scores: dict[int, float], by_ref: dict[int, int], about_ref: dict[
             for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0), about_ref.get(doc, 0))]
 
 
+def _encoded_postings(scores: Scores, by_ref: dict[int, int], about_ref: dict[int, int]) -> dict[str, bytes]:
+    """term → its postings in JSON, each doc's score summed over the text fields (in their
+    order, so the sums are the floats a query on all fields would make)."""
+    encoded = {}
+    for term in sorted({term for field in TEXT_FIELDS for term in scores[field]}):
+        summed: dict[int, float] = {}
+        for field in TEXT_FIELDS:
+            for doc, score in scores[field].get(term, {}).items():
+                summed[doc] = summed.get(doc, 0.0) + score
+        encoded[term] = _dumps(_postings(summed, by_ref, about_ref))
+    return encoded
+
+
+def _encoded_places(analysis: Analysis) -> dict[str, bytes]:
+    """term → {doc: [place, …]} in JSON; each term's places let go of once encoded."""
+    positions = term_positions(analysis)
+    encoded = {}
+    while positions:
+        term, by_doc = positions.popitem()
+        encoded[term] = _dumps({str(doc): places for doc, places in by_doc.items()})
+    return encoded
+
+
 def _runs(numbers: list[int]) -> list[int]:
     """Sorted numbers as runs [gap, length, gap, length, …], each gap from the end of the last
     run (the first from 0): a review's recommendations are one run in its state's list."""
@@ -58,13 +81,20 @@ def _runs(numbers: list[int]) -> list[int]:
     return runs
 
 
-def _split_shards(by_key: dict[str, Any], limit: float) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Keys → shards of at most about `limit` bytes: a shard of the first two characters that
-    would be larger is split by the next character, and so on (a key no longer than its shard's
-    name stays in that shard). Returns the shards and the names of the shards that were split,
-    which a reader needs to find a key's shard (`search_query.shard_of`)."""
-    sizes = {key: len(key) + len(_dumps(value)) + 4 for key, value in by_key.items()} if limit < float("inf") else {}
-    shards: dict[str, dict[str, Any]] = {}
+def _joined(by_key: dict[str, bytes]) -> bytes:
+    """A JSON object of values already in JSON: the bytes `_dumps` gives for the values
+    themselves (each value is encoded once, when it is made, not kept as lists of numbers)."""
+    return b"{" + b",".join(_dumps(key) + b":" + by_key[key] for key in sorted(by_key)) + b"}"
+
+
+def _split_shards(by_key: dict[str, bytes], limit: float) -> tuple[dict[str, dict[str, bytes]], list[str]]:
+    """Keys (with their values in JSON) → shards of at most about `limit` bytes: a shard of the
+    first two characters that would be larger is split by the next character, and so on (a key
+    no longer than its shard's name stays in that shard). Returns the shards and the names of
+    the shards that were split, which a reader needs to find a key's shard
+    (`search_query.shard_of`)."""
+    sizes = {key: len(key) + len(value) + 4 for key, value in by_key.items()}
+    shards: dict[str, dict[str, bytes]] = {}
     split: list[str] = []
 
     def place(shard: str, keys: list[str]) -> None:
@@ -130,13 +160,11 @@ def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int
     return [list(about) for about in abouts], {number: ref.get(about, 0) for number, about in about_of.items()}
 
 
-def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None = None,
-                        scores: Scores | None = None) -> dict[str, bytes]:
+def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
     bytes."""
-    index = index or build_index(archive, urls)
-    scores = scores or field_scores(index)
-    docs = index.docs
+    analysis = analysis or analyse_archive(archive, urls)
+    docs = analysis.docs
     registry = {state.iso3: state for doc in docs if doc.rec
                 for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
     states = sorted(registry)
@@ -145,18 +173,16 @@ def export_search_index(archive: Archive, urls: Urls, index: SearchIndex | None 
     abouts, about_ref = _about_refs(docs, themes)
     files: dict[str, bytes] = {}
 
-    def write(folder: str, by_key: dict[str, Any], limit: float) -> tuple[list[str], list[str]]:
+    def write(folder: str, by_key: dict[str, bytes], limit: float) -> tuple[list[str], list[str]]:
         shards, split = _split_shards(by_key, limit)
         for shard, mapping in shards.items():
-            files[f"search/{folder}/{shard}.json"] = _dumps(mapping)
+            files[f"search/{folder}/{shard}.json"] = _joined(mapping)
         return sorted(shards), split
 
-    mapping = word_map(docs)
-    word_shards, _ = write("words", mapping, float("inf"))  # by two characters, for suggestions
-    _, term_split = write("terms", {term: _postings(postings, by_ref, about_ref) for term, postings in term_scores(scores).items()},
-                          SHARD_BYTES)
-    _, place_split = write("places", {term: {str(doc): places for doc, places in sorted(by_doc.items())}
-                                      for term, by_doc in term_positions(docs, mapping).items()}, SHARD_BYTES)
+    word_shards, _ = write("words", {word: _dumps(term) for word, term in analysis.words.items()},
+                           float("inf"))  # by two characters, for suggestions
+    _, term_split = write("terms", _encoded_postings(analysis.scores, by_ref, about_ref), SHARD_BYTES)
+    _, place_split = write("places", _encoded_places(analysis), SHARD_BYTES)
     for start in range(0, len(docs), CHUNK):
         files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
     files.update(_facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref))

@@ -1,0 +1,153 @@
+"""The archive's search docs as Whoosh's analyser sees them, and the BM25F scores Whoosh gives
+them, computed without building a Whoosh index.
+
+Profiled at 10,000 recommendations, Whoosh's writer, commit and reading the postings back took
+14 of the search stage's 25 s, and at 50,000 they held 0.8 GB; and since the index is one whole,
+adding one report re-analysed every report. What the export and the related lists need is only
+each doc's term weights and field lengths, and three archive-wide figures (doc count, each term's
+doc frequency, each field's total length). So each report's docs are analysed once, by the
+schema's own fields (`field.index`, what Whoosh's writer calls), kept in the build cache by what
+was analysed, and the scores are summed here with Whoosh's own formulas (`scoring.bm25`, the
+idf of `WeightingModel`, the byte-rounded field lengths of its codec): the same floats.
+`tests/test_search_index.py` checks them against a real Whoosh index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+
+from whoosh.scoring import BM25F, bm25
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .cache import BuildCache
+from .enrich import Archive
+from .parallel import forked_map
+from .search import FIELD_BOOSTS, TEXT_FIELDS, Scores, SearchDoc, schema, search_documents, word_map_of
+from .search_query import words_of
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class AnalysedDoc:
+    # text field → (its length in terms, its terms in the order Whoosh meets them, their
+    # frequencies): tuples, not dicts, since at 100,000 recommendations there are millions
+    fields: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]]]
+    shown: tuple[str, ...]  # the words of the shown text "x", where phrases are looked for
+
+
+@dataclass(frozen=True)
+class Analysis:
+    docs: list[SearchDoc]  # by doc number
+    analysed: list[AnalysedDoc]  # by doc number
+    words: dict[str, str]  # word → term (`search.word_map_of`)
+    scores: Scores
+
+
+def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]:
+    """The docs analysed, and the words of their indexed text (for the word map)."""
+    fields = schema()
+    analysed, words = [], set()
+    for doc in docs:
+        by_field = {}
+        for name, text in doc.fields.items():
+            made = [(sys.intern(term.decode()), freq) for term, freq, _, _ in fields[name].index(text)]
+            by_field[name] = (sum(freq for _, freq in made), tuple(term for term, _ in made),
+                              tuple(freq for _, freq in made))
+            words.update(words_of(text))
+        analysed.append(AnalysedDoc(by_field, tuple(sys.intern(word) for word in words_of(doc.record["x"]))))
+    return analysed, tuple(sorted(words))
+
+
+def _analysis_key(code: str, docs: list[SearchDoc]) -> str:
+    """What a report's analysis is made from: the code and the texts themselves (so nothing
+    that changes them — the report, its addenda, the state registry — can leave it stale)."""
+    texts = json.dumps([[doc.fields, doc.record["x"]] for doc in docs], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256((code + texts).encode()).hexdigest()
+
+
+REPORTS_PER_TASK = 8
+
+
+def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCache | None = None) -> Analysis:
+    """Every search doc analysed (each report's docs taken from the cache when their texts were
+    analysed before, the others on every core), the word map and the BM25F scores."""
+    docs = search_documents(archive, urls)
+    by_report: dict[int, list[int]] = defaultdict(list)  # report → its doc numbers
+    for number, doc in enumerate(docs):
+        by_report[id(doc.report) if doc.report is not None else 0].append(number)
+    groups = list(by_report.values())
+    keys = [_analysis_key(code, [docs[n] for n in members]) for members in groups]
+    done: dict[int, tuple[list[AnalysedDoc], tuple[str, ...]]] = {}
+    for group, key in enumerate(keys):
+        found = cache.load_analysis(key) if cache else None
+        if found is not None:
+            done[group] = found
+    to_do = [group for group in range(len(groups)) if group not in done]
+
+    def analyse_some(task: int) -> list[tuple[int, tuple[list[AnalysedDoc], tuple[str, ...]]]]:
+        share = to_do[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]
+        return [(group, _analyse([docs[n] for n in groups[group]])) for group in share]
+
+    for made in forked_map(analyse_some, -(-len(to_do) // REPORTS_PER_TASK)):
+        for group, value in made:
+            done[group] = value
+            if cache:
+                cache.store_analysis(keys[group], value)
+    if cache:
+        cache.keep_analyses(set(keys))
+    analysed: list[AnalysedDoc | None] = [None] * len(docs)
+    words: set[str] = set()
+    for group, members in enumerate(groups):
+        for number, doc in zip(members, done[group][0]):
+            analysed[number] = doc
+        words.update(done[group][1])
+    return Analysis(docs, analysed, word_map_of(words), field_scores(analysed))
+
+
+def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Scores:
+    """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
+    field: the same arithmetic, in the same order, as its `BM25FScorer`."""
+    count = len(analysed)
+    scores: Scores = {}
+    for field in TEXT_FIELDS:
+        boost = FIELD_BOOSTS[field]
+        weights: dict[str, dict[int, float]] = defaultdict(dict)
+        length: dict[int, int] = {}
+        total = 0
+        for number, doc in enumerate(analysed):
+            if field not in doc.fields:
+                continue
+            size, terms, freqs = doc.fields[field]
+            total += size
+            length[number] = byte_to_length(length_to_byte(size))  # what Whoosh stores: one byte
+            for term, freq in zip(terms, freqs):
+                weights[term][number] = freq * boost  # Whoosh's weight: frequency × field boost
+        average = total / (count or 1) or 1
+        by_term = scores[field] = {}
+        for term in sorted(weights):
+            postings = weights[term]
+            idf = math.log(count / (len(postings) + 1)) + 1
+            by_term[term] = {number: bm25(idf, weight, length[number], average, weighting.B, weighting.K1)
+                             for number, weight in postings.items()}
+    return scores
+
+
+def term_positions(analysis: Analysis) -> dict[str, dict[int, list[int]]]:
+    """term → doc → the places (word numbers, stop words counted) where the doc's shown text
+    "x" holds a word with that term: what a quoted phrase is checked against."""
+    positions: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    mapping = analysis.words
+    for number, doc in enumerate(analysis.analysed):
+        places: dict[str, list[int]] = {}
+        for place, word in enumerate(doc.shown):
+            term = mapping.get(word)
+            if term:
+                places.setdefault(term, []).append(place)
+        for term, found in places.items():
+            positions[term][number] = found
+    return positions

@@ -1,0 +1,108 @@
+"""The search stage computes Whoosh's scores without a Whoosh index, and caches each report's
+analysis: held here to a real Whoosh index, and to a build without a cache."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+import pytest
+
+from site_builder.cache import BuildCache
+from site_builder.enrich import build_archive
+from site_builder.parse import parse_file
+from site_builder.related import related_recommendations
+from site_builder.search import build_index, search_documents, field_scores as whoosh_field_scores
+from site_builder.search_export import export_search_index
+from site_builder.search_stats import analyse_archive
+from site_builder.urls import Urls
+
+URLS = Urls("https://example.org")
+
+
+@pytest.fixture(scope="module")
+def two_reviews(seed, corpus):
+    """Two reviews, so that the archive-wide figures (doc count, doc frequency, average length)
+    are not one report's."""
+    return build_archive([seed, parse_file(corpus / "reports" / "tonga2008.txt")])
+
+
+def test_scores_are_whooshs_to_the_last_bit(two_reviews):
+    whoosh = whoosh_field_scores(build_index(two_reviews, URLS))
+    ours = analyse_archive(two_reviews, URLS).scores
+    assert set(ours) == set(whoosh)
+    for field in whoosh:
+        assert ours[field] == whoosh[field], field  # floats compared exactly: the export rounds them
+
+
+def whoosh_related(archive, top=5):
+    """The related lists as they were made through Whoosh's searcher: its key terms
+    (`key_terms_from_text`, Bo1) and its BM25F postings."""
+    from site_builder.related import _pick
+    from site_builder.search_query import normalize
+    index = build_index(archive, URLS)
+    text_scores = whoosh_field_scores(index)["text"]
+    review_of = {id(report): URLS.review(report) for report in archive.reports}
+    key_of, groups = {}, defaultdict(list)
+    for number, doc in enumerate(index.docs):
+        if doc.rec is not None:
+            key_of[number] = (review_of[id(doc.report)], normalize(doc.rec.text))
+            groups[key_of[number][1]].append(number)
+    found = {}
+    with index.searcher() as searcher:
+        for members in groups.values():
+            matched = defaultdict(float)
+            for term, weight in searcher.key_terms_from_text("text", index.docs[members[0]].rec.text, numterms=5,
+                                                              normalize=False):
+                for doc, score in text_scores.get(term, {}).items():
+                    matched[doc] += weight * score
+            ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
+            for number in members:
+                found[number] = _pick(number, ranked, key_of, top)
+    return {(key_of[n][0], index.docs[n].rec.id): [(key_of[o][0], index.docs[o].rec.id) for o in others]
+            for n, others in sorted(found.items())}
+
+
+def test_related_lists_are_whooshs_more_like_this(two_reviews):
+    assert related_recommendations(two_reviews, urls=URLS) == whoosh_related(two_reviews)
+
+
+def test_adding_a_report_analyses_that_report_alone(seed, corpus, tmp_path, monkeypatch):
+    from site_builder import search_stats
+    analysed = []
+    analyse = search_stats._analyse
+    monkeypatch.setattr(search_stats, "_analyse", lambda docs: analysed.append(len(docs)) or analyse(docs))
+    cache = BuildCache(tmp_path / "cache")
+    tonga = parse_file(corpus / "reports" / "tonga2008.txt")
+    analyse_archive(build_archive([seed]), URLS, "code", cache)
+    analysed.clear()
+    archive = build_archive([seed, tonga])
+    analyse_archive(archive, URLS, "code", cache)
+    docs = search_documents(archive, URLS)
+    tonga_docs = sum(doc.report is not None and doc.report.source == tonga.source for doc in docs)
+    states = sum(doc.report is None for doc in docs)
+    assert analysed == [tonga_docs, states]  # the seed's analysis was read; the states' list changed
+
+
+def test_the_cached_analysis_gives_the_files_of_an_uncached_one(seed, corpus, tmp_path):
+    """Adding, editing and removing a report: each time the files and related lists made with
+    the analyses of the last builds are those made from nothing, and the cache keeps only the
+    reports of the archive."""
+    cache = BuildCache(tmp_path / "cache")
+    tonga = parse_file(corpus / "reports" / "tonga2008.txt")
+    first = tonga.recommendations[0]
+    edited = dataclasses.replace(tonga, recommendations=(
+        dataclasses.replace(first, text=first.text + " Abolish the death penalty."), *tonga.recommendations[1:]))
+    for reports in ([seed], [seed, tonga], [seed, edited], [seed]):
+        archive = build_archive(reports)
+        cached = analyse_archive(archive, URLS, "code", cache)
+        fresh = analyse_archive(archive, URLS)
+        assert cached.scores == fresh.scores and cached.words == fresh.words
+        assert export_search_index(archive, URLS, cached) == export_search_index(archive, URLS, fresh)
+        assert related_recommendations(archive, urls=URLS, analysis=cached) == related_recommendations(archive, urls=URLS)
+        assert len(list((tmp_path / "cache" / "search").glob("*.pickle"))) == len(reports) + 1  # + the states
+    for path in (tmp_path / "cache" / "search").glob("*.pickle"):
+        path.write_bytes(b"not a pickle")  # a broken cache file is made again, never trusted
+    archive = build_archive([seed, tonga])
+    assert export_search_index(archive, URLS, analyse_archive(archive, URLS, "code", cache)) == \
+        export_search_index(archive, URLS)
