@@ -44,6 +44,13 @@ def test_every_theme_has_rules_and_only_taxonomy_themes_do():
         ("Adopt a comprehensive law to combat domestic violence", {"violence-against-women"}),
         ("Extend a standing invitation to the special procedures and invite the Special Rapporteur on "
          "torture", {"special-procedures", "torture"}),
+        # Round 3: a Human Rights Council commission of inquiry is a special procedure (C6); a
+        # rapporteur named only as the source of the recommendation is not (T13).
+        ("Cooperate with the Commission of Inquiry established by the Human Rights Council", {"special-procedures"}),
+        ("Eliminate forced labour, as referred to by the Special Rapporteur on slavery", {"trafficking"}),
+        ("Put an end to extrajudicial executions", {"extrajudicial-killings"}),
+        # "in conformity with international law" names the standard, not a law to change (T4).
+        ("Ensure treatment in prisons in conformity with international law", {"detention"}),
     ],
 )
 def test_known_recommendations_get_their_themes(text, expected):
@@ -128,6 +135,8 @@ REAL_RULES = themes_module.RULES_FILE.read_text(encoding="utf-8")
         (REAL_RULES.replace("      - general assembly\n", "      - general & assembly\n"), "not `&`"),
         (REAL_RULES.replace("  torture:\n", "  torture:\n    unles:\n      - x\n"), "theme torture"),
         (REAL_RULES.replace("examples:\n  begin:", "examples:\n  begins:"), "expected `examples:`"),
+        (REAL_RULES.replace("      - extrajudicial killing*\n", "      - extrajudicial/extra-judicial killing*\n"),
+         "cannot be one of `/` alternatives"),
         (REAL_RULES.replace("    not_in_examples: true\n", "    not_in_examples: sometimes\n", 1), "must be true or false"),
     ],
 )
