@@ -1,6 +1,6 @@
 """Measure the theme rules against a hand-labelled sample: precision, recall, support, predicted.
 
-    .venv/bin/python scripts/theme_accuracy.py [--sample tests/themes/sample_test2.yaml] [--errors]
+    .venv/bin/python scripts/theme_accuracy.py [--sample tests/themes/sample_test3.yaml] [--errors]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("--sample", action="append", help="labelled YAML (repeat to pool); default: the held-out sample")
     parser.add_argument("--errors", action="store_true", help="also list each disagreement")
     args = parser.parse_args()
-    paths = args.sample or ["tests/themes/sample_test2.yaml"]
+    paths = args.sample or ["tests/themes/sample_test3.yaml"]
     items = tuple(item for path in paths for item in load_sample(path))
     scores = score(items)
     print(f"Sample: {', '.join(paths)} ({len(items)} recommendations)\n")

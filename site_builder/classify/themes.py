@@ -69,6 +69,11 @@ Phrase = tuple[Slot, ...]
 
 def _phrase(text: str, where: str) -> Phrase:
     slots = []
+    for chunk in text.split():
+        # "extrajudicial/extra-judicial" would split into two slots and silently ask for two words.
+        if "/" in chunk and re.search(r"[-'’]", chunk):
+            raise RulesError(f"{RULES_FILE}: {where}: {chunk!r} in pattern {text!r}: a word with a hyphen or "
+                             "apostrophe cannot be one of `/` alternatives (it is two words); write it as its own pattern")
     # Punctuation inside a pattern is a separator like a space: "ill-treat*" is "ill treat*".
     for word in re.split(r"[\s,.;:'’()\-]+", text.strip()):
         if not word:
