@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .classify.taxonomy import Theme, load_taxonomy
+from .classify.taxonomy import Theme, all_themes
 from .enrich import Archive, Made
 from .model import Recommendation
 
@@ -25,7 +25,8 @@ def _cycle_order(made: Made) -> tuple:
 
 
 def theme_records(archive: Archive) -> tuple[ThemeRecord, ...]:
-    """Every theme of the taxonomy, in its order, with the recommendations that have it."""
+    """Every theme of the taxonomy, in its order, with the recommendations that have it (none for
+    a theme that is not shipped: its page stays, so that its address never breaks)."""
     by_theme: dict[str, list[Made]] = defaultdict(list)
     for report in archive.reports:
         for rec in report.recommendations:
@@ -33,7 +34,7 @@ def theme_records(archive: Archive) -> tuple[ThemeRecord, ...]:
                 by_theme[slug].append(Made(report, rec))
     # sorted() is stable: within a review the recommendations keep the report's order
     return tuple(ThemeRecord(theme, tuple(sorted(by_theme[theme.slug], key=_cycle_order)))
-                 for theme in load_taxonomy())
+                 for theme in all_themes())
 
 
 @dataclass(frozen=True)

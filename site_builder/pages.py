@@ -347,11 +347,13 @@ def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str,
 
 
 def _themes(records: tuple[ThemeRecord, ...], urls: Urls) -> Page:
+    shipped = [r for r in records if r.theme.shipped]
     return Page(
         urls.themes(), "themes.html", "Themes",
-        f"The {len(records)} themes every recommendation is sorted into by published rules, from the "
-        "death penalty to the rights of the child, with how many recommendations each holds.",
-        {"records": [{"record": r, "counts": counts(m.recommendation for m in r.made)} for r in records]},
+        f"The {len(shipped)} themes every recommendation is sorted into by published rules, from the "
+        "death penalty to the rights of persons with disabilities, with how many recommendations each holds.",
+        {"records": [{"record": r, "counts": counts(m.recommendation for m in r.made)} for r in shipped],
+         "withheld": [r.theme for r in records if not r.theme.shipped]},
         breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes())),
         inputs=(ALL_REPORTS,),
     )
@@ -368,7 +370,9 @@ def _theme(record: ThemeRecord, urls: Urls) -> Page:
         reviews[id(made.report)].append(made)
     return Page(
         urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
-        f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}",
+        (f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}"
+         if theme.shipped else f"{theme.name}: a theme whose rules do not yet pass the archive's precision test, "
+                               "so no recommendation is given it."),
         {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
          "rules": rules_by_theme()[theme.slug],
          "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
@@ -430,8 +434,8 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
     pages.append(_themes(records, urls))
     for record in records:
         pages.append(_theme(record, urls))
-        if record.made:
-            pages += _theme_recommendations(record, urls, pages[-1].inputs)
+        # even when empty: a theme's addresses stay when the gate withdraws it or a report goes
+        pages += _theme_recommendations(record, urls, pages[-1].inputs)
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
                       "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))

@@ -70,7 +70,7 @@ def test_build_then_check_reports_a_clean_site(tmp_path):
     output = tmp_path / "site"
     built = run("build", "--output", str(output))
     assert built.returncode == 0, built.stderr
-    assert "Built 415 pages" in built.stdout
+    assert "Built 458 pages" in built.stdout
     checked = run("check", "--output", str(output), "--no-html")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "OK: no broken links" in checked.stdout

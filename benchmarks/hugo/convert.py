@@ -310,32 +310,34 @@ def write_states(site: Path, slugs: set[str], recommending: set[str], states: St
 
 
 def write_themes(site: Path, rows: dict[str, list[dict]]) -> None:
-    """/themes/ and the term page of every shipped theme, with its rules (the `themes` taxonomy:
+    """/themes/ and the term page of every theme, with its rules (the `themes` taxonomy:
     recommendation pages carry their themes' slugs; a theme no recommendation has still gets its
     page, as in site_builder); and the paged list of each theme that has recommendations (a
     section of its own under themerecs/, which itself makes no page)."""
-    from site_builder.classify.taxonomy import load_taxonomy
+    from site_builder.classify.taxonomy import all_themes
     from site_builder.classify.themes import rules_by_theme
 
-    taxonomy, rules = load_taxonomy(), rules_by_theme()
-    used = {slug for review_rows in rows.values() for row in review_rows for slug in row["themes"]}
+    # every theme of the taxonomy has its page and its list, shipped or not, as in site_builder
+    taxonomy, rules = all_themes(), rules_by_theme()
     write_page(site / "content" / "themes" / "_index.md", {
         "title": "Themes", "pagekind": "themes",
-        "description": f"The {len(taxonomy)} themes every recommendation is sorted into by published rules, from "
-                       "the death penalty to the rights of the child, with how many recommendations each holds."})
+        "description": f"The {sum(t.shipped for t in taxonomy)} themes every recommendation is sorted into by "
+                       "published rules, from the death penalty to the rights of persons with disabilities, with how "
+                       "many recommendations each holds."})
     write_page(site / "content" / "themerecs" / "_index.md", {"_build": {"render": "never", "list": "never"}})
     for weight, theme in enumerate(taxonomy, 1):
         rule = rules[theme.slug]
         write_page(site / "content" / "themes" / theme.slug / "_index.md", {
             "title": f"{theme.name}: UPR recommendations", "name": theme.name, "pagekind": "theme",
-            "theme_description": theme.description, "weight": weight,
+            "theme_description": theme.description, "weight": weight, "shipped": theme.shipped,
+            "not_shipped_because": theme.not_shipped_because or "",
             "rules": {"patterns": list(rule.patterns), "unless": list(rule.unless),
                       "not_in_examples": rule.not_in_examples}})
-        if theme.slug in used:
-            write_page(site / "content" / "themerecs" / theme.slug / "_index.md", {
-                "title": f"Recommendations on {theme.name.lower()}", "url": f"/themes/{theme.slug}/recommendations/",
-                "theme_slug": theme.slug, "theme_name": theme.name,
-                "description": f"Every recommendation on {theme.name.lower()}, by cycle and state under review"})
+        # the list of a theme no recommendation has is there too, empty
+        write_page(site / "content" / "themerecs" / theme.slug / "_index.md", {
+            "title": f"Recommendations on {theme.name.lower()}", "url": f"/themes/{theme.slug}/recommendations/",
+            "theme_slug": theme.slug, "theme_name": theme.name,
+            "description": f"Every recommendation on {theme.name.lower()}, by cycle and state under review"})
 
 
 def write_frame(site: Path, content: Path, templates: Path, settings: dict) -> None:
