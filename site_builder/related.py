@@ -3,6 +3,7 @@ states, in any review and cycle — Whoosh's more-like-this over the search inde
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 
 from whoosh.classify import Bo1Model
@@ -15,6 +16,7 @@ from .search_stats import Analysis, analyse_archive
 from .urls import Urls
 
 TEXTS_PER_TASK = 500  # each distinct text is scored against the whole archive: the work grows as N²
+SPARE = 20  # candidates kept beyond those _pick may pass over
 
 
 def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = None,
@@ -49,9 +51,16 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
             for term, weight in key_terms(members[0]):
                 for doc, score in text_scores.get(term, {}).items():
                     matched[doc] += weight * score
-            ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
+            # the best few are enough unless _pick passes over many (twins, the doc itself):
+            # then the whole ranking, so the result is always what a full sort gives
+            enough = top + len(members) + SPARE
+            ranked = heapq.nsmallest(enough, matched.items(), key=lambda item: (-item[1], item[0]))
             for number in members:
-                found[number] = _pick(number, ranked, key_of, top)
+                picked = _pick(number, ranked, key_of, top)
+                if len(picked) < top and len(matched) > enough:
+                    ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
+                    picked = _pick(number, ranked, key_of, top)
+                found[number] = picked
         return found
 
     found: dict[int, list[int]] = {}
