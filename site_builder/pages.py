@@ -16,8 +16,9 @@ from .across import NOTHING, AcrossCycles, ThemeRecord, across_cycles, theme_rec
 from .classify.taxonomy import themes_by_slug
 from .classify.themes import rules_by_theme
 from .enrich import Archive, Made, StateProfile
-from .model import ACTION_LEVELS, NOTED, PENDING, POSITIONS, SUPPORTED, Recommendation, Report, State
+from .model import NOTED, PENDING, SUPPORTED, Recommendation, Report, State
 from .states import load_registry
+from .tallies import by_action_level, by_cycle, counts, share_specific, share_supported
 from .urls import Urls
 
 POSITION_LABELS = {SUPPORTED: "Supported", NOTED: "Noted", PENDING: "Pending", "unknown": "Position unknown"}
@@ -66,51 +67,6 @@ def citation(report: Report, rec: Recommendation) -> str:
         position = f"{position}{' in part' if rec.response.in_part else ''}, UN Doc {rec.response.document}"
     return (f"{document.title}: {report.review.state_under_review.name}, {symbol}{date}, "
             f"para. {rec.id} ({states + '; ' if states else ''}{position})")
-
-
-def counts(recommendations) -> dict[str, int]:
-    found = Counter(rec.position for rec in recommendations)
-    return {position: found[position] for position in POSITIONS if found[position]}
-
-
-def share_supported(recommendations) -> str:
-    recommendations = list(recommendations)
-    answered = [r for r in recommendations if r.position in (SUPPORTED, NOTED)]
-    if not answered:
-        return "—"
-    return f"{round(100 * sum(r.position == SUPPORTED for r in answered) / len(answered))} %"
-
-
-def by_action_level(recommendations) -> dict[int, int]:
-    """Level → how many, for every level (a chart shows the empty ones too)."""
-    found = Counter(rec.action_level for rec in recommendations)
-    return {level: found[level] for level in ACTION_LEVELS}
-
-
-def share_specific(recommendations) -> str:
-    """The share of specific-action (level 5) recommendations among those with a level."""
-    levels = [rec.action_level for rec in recommendations if rec.action_level]
-    if not levels:
-        return "—"
-    return f"{round(100 * sum(level == 5 for level in levels) / len(levels))} %"
-
-
-def by_cycle(made: list[Made] | tuple[Made, ...], theme_shown: str | None = None) -> list[dict]:
-    """One row per cycle: how many recommendations, the share supported and the share asking for
-    specific action, and the themes most asked about (besides the page's own, `theme_shown`)."""
-    cycles: dict[int, list[Recommendation]] = defaultdict(list)
-    for item in made:
-        cycles[item.report.review.cycle or 0].append(item.recommendation)
-    themes = themes_by_slug()
-    rows = []
-    for cycle, recs in sorted(cycles.items()):
-        frequent = Counter(slug for rec in recs for slug in rec.themes if slug != theme_shown)
-        # most frequent first; ties in the taxonomy's order, so the row is the same every build
-        order = list(themes)
-        top = sorted(frequent, key=lambda slug: (-frequent[slug], order.index(slug)))[:TOP_THEMES]
-        rows.append({"cycle": cycle or None, "total": len(recs), "share_supported": share_supported(recs),
-                     "share_specific": share_specific(recs), "themes": [themes[slug] for slug in top]})
-    return rows
 
 
 def _lead_ins(report: Report) -> dict[int, str]:
@@ -304,7 +260,6 @@ LIST_PAGE_SIZE = 200
 STATE_PAGE_RECOMMENDATIONS = 200
 STATE_PAGE_STATEMENTS = 40
 THEME_PAGE_RECOMMENDATIONS = 200
-TOP_THEMES = 3
 ACROSS_CYCLES_SHOWN = 20  # on each side: the nearest cycles first
 
 

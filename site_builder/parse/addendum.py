@@ -29,6 +29,7 @@ from ..model import NOTED, SUPPORTED, Addendum, ParseWarning, Response
 from ..states import Registry, load_registry
 from . import metadata
 from .layout import lines_without_furniture
+from .ids import find_mentions, id_sort_key, mention_at
 from .positions import IN_PART, responses_said
 
 # --- Is it an addendum? --------------------------------------------------------------------------
@@ -43,47 +44,6 @@ def is_addendum(text: str) -> bool:
     head = text[:4000]
     symbol = metadata.find_symbol(head, "")
     return bool((symbol and "/Add." in symbol) or _ADDENDUM_MARKS.search(head))
-
-
-# --- Recommendation ids and ranges ---------------------------------------------------------------
-
-# `122.17`: the paragraph of the report's list, then the item. A paragraph number has two or three
-# digits (lists sit at paragraph 90 or later), which keeps `2.5 per cent` and dates out.
-_ID = r"(?<![\d.])(\d{2,3})\.(\d{1,3})(?!\d|\.\d|\s*(?:%|per\s*cent))"
-# A range: `122.17-18`, `122.34- 35`, `122.62-⏎66` (broken across a line), `122.14–15`,
-# `122.5–122.9`, `122.5 to 122.9`.
-_MENTION = re.compile(_ID + r"(?:\s*[-–—]\s*(?:(\d{2,3})\.)?(\d{1,3})(?![\d.]\d)"
-                            r"|\s+to\s+(\d{2,3})\.(\d{1,3})(?![\d.]\d))?")
-_LONGEST_RANGE = 400
-
-
-def _ids_of(match: re.Match[str]) -> list[str]:
-    paragraph, first = match.group(1), int(match.group(2))
-    end_paragraph = match.group(3) or match.group(5)
-    end = match.group(4) or match.group(6)
-    if end is None:
-        return [f"{paragraph}.{first}"]
-    last = int(end)
-    if (end_paragraph or paragraph) != paragraph or not first < last <= first + _LONGEST_RANGE:
-        # Not a range after all (`122.9-3`): keep what names an id for certain.
-        return [f"{paragraph}.{first}"] + ([f"{end_paragraph}.{last}"] if end_paragraph else [])
-    return [f"{paragraph}.{item}" for item in range(first, last + 1)]
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    ids: tuple[str, ...]
-
-
-def find_mentions(text: str) -> list[Mention]:
-    return [Mention(m.start(), m.end(), tuple(_ids_of(m))) for m in _MENTION.finditer(text)]
-
-
-def id_sort_key(rec_id: str) -> tuple[int, int]:
-    paragraph, _, item = rec_id.partition(".")
-    return int(paragraph), int(item)
 
 
 # --- Lines → blocks ------------------------------------------------------------------------------
@@ -160,11 +120,11 @@ def _head(line: str) -> Head | None:
         return None
     position += len(line[position:]) - len(line[position:].lstrip())
     ids: list[str] = []
-    while match := _MENTION.match(line, position):
-        ids += _ids_of(match)
-        position = match.end()
+    while mention := mention_at(line, position):
+        ids += mention.ids
+        position = mention.end
         separator = _SEPARATOR.match(line, position)
-        if separator and _MENTION.match(line, separator.end()):
+        if separator and mention_at(line, separator.end()):
             position = separator.end()
         else:
             break
