@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -48,8 +49,12 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
         yield from (task(index) for index in range(count))
         return
     _TASK = task
+    # The collector would write to every object the workers inherit, turning the pages they
+    # share with this process into copies of their own; frozen objects it leaves alone.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
             yield from pool.imap_unordered(_run, range(count))
     finally:
         _TASK = None
+        gc.unfreeze()
