@@ -26,7 +26,7 @@ from site_builder.search_query import FACETS, search
 from site_builder.urls import Urls
 from site_fixtures import CORPUS, ROOT, corpus_content
 from site_fixtures import serving as serve_folder
-from test_search_index import classified
+from test_search_facets import classified
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
