@@ -141,7 +141,7 @@ def site_builder(*args: str) -> list[str]:
 
 def stage_times(stderr: str) -> dict[str, float]:
     """`Rendering pages: 10383 in 14.4 s` lines → {"Rendering pages": 14.4}."""
-    return {name: float(seconds) for name, seconds in re.findall(r"^(\w[\w ]*): \d+ in ([\d.]+) s$", stderr, re.M)}
+    return {name: float(seconds) for name, seconds in re.findall(r"^(\w[\w ]*): \d+ in ([\d.]+) s(?:;.*)?$", stderr, re.M)}
 
 
 def our_build(content: Path, output: Path, env: dict[str, str], clean: bool) -> dict:

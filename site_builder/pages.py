@@ -97,27 +97,44 @@ def _home(archive: Archive, urls: Urls, site: dict) -> Page:
     )
 
 
-def _review(report: Report, urls: Urls) -> Page:
+def _review(report: Report, urls: Urls) -> list[Page]:
+    """The review's page: the whole report, in one page or, when too long, in parts (urls.py
+    says where each paragraph goes); the facts, counts and charts lead the first part."""
     title = review_title(report)
     lists = defaultdict(list)
     for rec in report.recommendations:
         lists[rec.paragraph].append(rec)
+    # Every heading of the report, numbered once for the whole report, and where it starts.
     sections: list[dict] = []
-    for para in report.paragraphs:
+    by_part: dict[int, list[dict]] = defaultdict(list)  # what each part shows, headings and all
+    for para in report.paragraphs:  # numbered 1, 2, 3 … once each (parse/paragraphs.py)
+        part = urls.part_of(report, para.number)
         if not sections or sections[-1]["title"] != para.section:
-            sections.append({"title": para.section, "subsections": []})
+            sections.append(_heading(para.section, f"section-{len(sections) + 1}", part, report, urls))
         subsections = sections[-1]["subsections"]
         if not subsections or subsections[-1]["title"] != para.subsection:
-            subsections.append({"title": para.subsection, "paragraphs": []})
-        subsections[-1]["paragraphs"].append({"paragraph": para, "recommendations": lists.get(para.number, []),
-                                              **_speaker_words(para)})
-    return Page(
-        urls.review(report), "review.html", f"Universal Periodic Review of {title}",
-        f"{report.document.title}: {report.review.state_under_review.name} "
-        f"({report.document.symbol or 'cycle ' + str(report.review.cycle)}) — "
-        f"{len(report.recommendations)} recommendations, "
-        + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()),
-        {"report": report, "sections": sections, "counts": counts(report.recommendations),
+            subsections.append(_heading(para.subsection, f"{sections[-1]['anchor']}-{len(subsections) + 1}",
+                                        part, report, urls))
+        shown = by_part[part]
+        # a section going on from the part before is headed again there, marked as continued
+        if not shown or shown[-1]["anchor"] != sections[-1]["anchor"]:
+            shown.append({**sections[-1], "subsections": [], "continued": sections[-1]["part"] != part})
+        if not shown[-1]["subsections"] or shown[-1]["subsections"][-1]["anchor"] != subsections[-1]["anchor"]:
+            shown[-1]["subsections"].append({**subsections[-1], "paragraphs": [],
+                                             "continued": subsections[-1]["part"] != part})
+        shown[-1]["subsections"][-1]["paragraphs"].append(
+            {"paragraph": para, "recommendations": lists.get(para.number, []), **_speaker_words(para)})
+    parts = [{"number": number, "url": urls.review_part(report, number),
+              "first": paragraphs[0], "last": paragraphs[-1]}
+             for number, paragraphs in sorted(_paragraph_numbers_by_part(report, urls).items())]
+    description = (f"{report.document.title}: {report.review.state_under_review.name} "
+                   f"({report.document.symbol or 'cycle ' + str(report.review.cycle)}) — "
+                   f"{len(report.recommendations)} recommendations, "
+                   + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()))
+    common = {"report": report, "contents": sections, "parts": parts}
+    pages = [Page(
+        urls.review(report), "review.html", f"Universal Periodic Review of {title}", description,
+        {**common, "part": 1, "sections": by_part[1], "counts": counts(report.recommendations),
          "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
          "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)],
          "responses": dict(sorted(Counter(rec.response.document for rec in report.recommendations
@@ -125,7 +142,31 @@ def _review(report: Report, urls: Urls) -> Page:
         breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
         kind="article",
         inputs=(report.source,),
-    )
+    )]
+    for part in parts[1:]:
+        label = f"part {part['number']} of {len(parts)}"
+        pages.append(Page(
+            part["url"], "review.html", f"Universal Periodic Review of {title}, {label}",
+            f"{description}. This page: paragraphs {part['first']}–{part['last']} ({label}).",
+            {**common, "part": part["number"], "sections": by_part[part["number"]]},
+            breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
+                         (label.capitalize(), part["url"])),
+            kind="article",
+            inputs=(report.source,),
+        ))
+    return pages
+
+
+def _heading(title: str | None, anchor: str, part: int, report: Report, urls: Urls) -> dict:
+    return {"title": title, "anchor": anchor, "part": part, "url": urls.review_section(report, part, anchor),
+            "subsections": []}
+
+
+def _paragraph_numbers_by_part(report: Report, urls: Urls) -> dict[int, list[int]]:
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for para in report.paragraphs:
+        numbers[urls.part_of(report, para.number)].append(para.number)
+    return numbers
 
 
 def _review_recommendations(report: Report, urls: Urls) -> Page:
@@ -372,7 +413,7 @@ def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
     by_key = {(urls.review(report), rec.id): (report, rec)
               for report in archive.reports for rec in report.recommendations}
     for report in archive.reports:
-        pages.append(_review(report, urls))
+        pages += _review(report, urls)
         pages.append(_review_recommendations(report, urls))
         by_state = _recommendations_by_state(report)
         lead_ins = _lead_ins(report)  # once per report, not once per recommendation

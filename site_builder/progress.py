@@ -4,9 +4,11 @@ nothing at all for library callers and tests."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 
@@ -18,8 +20,21 @@ class Progress:
         yield lambda: None
 
 
+def memory_in_use() -> str:
+    """This process's resident memory now and at its peak, for the logs of big builds (Linux;
+    elsewhere nothing). Forked workers' memory is their own."""
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (ImportError, OSError, IndexError, ValueError):
+        return ""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # kB on Linux
+    return f"; {pages * os.sysconf('SC_PAGE_SIZE') // 2**20} MB in use, peak {peak} MB"
+
+
 class PlainProgress(Progress):
-    """One line when a stage ends: `Parsing reports: 26 in 2.3 s`."""
+    """One line when a stage ends: `Parsing reports: 26 in 2.3 s; 212 MB in use`."""
 
     def __init__(self, stream: TextIO = sys.stderr):
         self.stream = stream
@@ -28,7 +43,8 @@ class PlainProgress(Progress):
     def stage(self, name: str, total: int) -> Iterator[Callable[[], None]]:
         started = time.perf_counter()
         yield lambda: None
-        print(f"{name}: {total} in {time.perf_counter() - started:.1f} s", file=self.stream, flush=True)
+        print(f"{name}: {total} in {time.perf_counter() - started:.1f} s{memory_in_use()}", file=self.stream,
+              flush=True)
 
 
 class BarProgress(Progress):
@@ -52,8 +68,6 @@ class BarProgress(Progress):
 
 def for_terminal(stream: TextIO = sys.stderr) -> Progress:
     """A bar where a person watches, plain lines where a log collects (CI sets CI=true)."""
-    import os
-
     if stream.isatty() and not os.environ.get("CI"):
         return BarProgress(stream)
     return PlainProgress(stream)

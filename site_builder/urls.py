@@ -19,6 +19,7 @@ class Urls:
     def __init__(self, base_url: str, assets: dict[str, str] | None = None):
         self.base_url = base_url.rstrip("/")
         self._assets = assets or {}
+        self._parts: dict[str, dict[int, int]] = {}  # report source → paragraph number → part
 
     # --- pages --------------------------------------------------------------------------------
     def home(self) -> str:
@@ -30,18 +31,35 @@ class Urls:
     def review(self, report: Report) -> str:
         return f"/reviews/{review_key(report)}/"
 
+    def review_part(self, report: Report, part: int) -> str:
+        """Part `part` of a report too long for one page (see `report_parts`); part 1 is the
+        review's page."""
+        return self.review(report) if part == 1 else f"{self.review(report)}part-{part}/"
+
+    def part_of(self, report: Report, number: int) -> int:
+        """The part of the report that holds paragraph `number`."""
+        if report.source not in self._parts:
+            self._parts[report.source] = report_parts(report)
+        return self._parts[report.source].get(number, 1)
+
     def paragraph(self, report: Report, number: int) -> str:
-        return f"{self.review(report)}#{paragraph_anchor(number)}"
+        return f"{self.review_part(report, self.part_of(report, number))}#{paragraph_anchor(number)}"
+
+    def review_section(self, report: Report, part: int, anchor: str) -> str:
+        """A heading of the report (`section-2-1`) on the part `part` that holds it."""
+        return f"{self.review_part(report, part)}#{anchor}"
 
     def recommendation_in_review(self, report: Report, rec: Recommendation) -> str:
-        return f"{self.review(report)}#{recommendation_anchor(rec)}"
+        part = self.part_of(report, rec.paragraph)
+        return f"{self.review_part(report, part)}#{recommendation_anchor(rec)}"
 
     def recommendation(self, report: Report, rec: Recommendation) -> str:
         return f"{self.review(report)}{quote(rec.id)}/"
 
-    def recommendation_from_review(self, rec: Recommendation) -> str:
-        """`recommendation`, relative to its review's page: the long review pages stay short."""
-        return f"{quote(rec.id)}/"
+    def recommendation_from_review(self, rec: Recommendation, part: int = 1) -> str:
+        """`recommendation`, relative to the review's page (or part) that lists it: the long
+        review pages stay short."""
+        return f"{'../' if part > 1 else ''}{quote(rec.id)}/"
 
     def review_recommendations(self, report: Report) -> str:
         return f"{self.review(report)}recommendations/"
@@ -121,6 +139,35 @@ class Urls:
 def _paged(first: str, page: int) -> str:
     """Page `page` of a list whose first page is at `first`: `…/page-2/` and on."""
     return first if page == 1 else f"{first}page-{page}/"
+
+
+# A review's page holds the whole report, so that each paragraph is cited on it. A report too
+# long for one page (REVIEW_PAGE_WEIGHT, with issue 7's 200 KB limit in mind) is published in
+# parts of about equal length, cut between paragraphs. Which paragraph goes where is counted from
+# the report's own text, never from the markup, so that no template change can move a paragraph
+# to another address; the rule is part of the URL promise: do not change these numbers.
+REVIEW_PAGE_WEIGHT = 170_000
+ITEM_WEIGHT = 200  # what a paragraph or a listed recommendation adds besides its characters
+
+
+def report_parts(report: Report) -> dict[int, int]:
+    """Paragraph number → the part (1, 2, …) of the report's pages that holds it."""
+    listed: dict[int, int] = {}
+    for rec in report.recommendations:
+        weight = ITEM_WEIGHT + len(rec.text) + sum(len(state.name) + 2 for state in rec.recommended_by)
+        listed[rec.paragraph] = listed.get(rec.paragraph, 0) + weight
+    weights = [ITEM_WEIGHT + len(para.text) + listed.get(para.number, 0) for para in report.paragraphs]
+    total = sum(weights)
+    count = -(-total // REVIEW_PAGE_WEIGHT) or 1
+    parts: dict[int, int] = {}
+    part, before = 1, 0
+    for para, weight in zip(report.paragraphs, weights):
+        # A new part starts at the first paragraph past its share of the whole.
+        if part < count and before >= part * total / count:
+            part += 1
+        parts.setdefault(para.number, part)
+        before += weight
+    return parts
 
 
 def review_key(report: Report) -> str:
