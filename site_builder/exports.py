@@ -57,15 +57,16 @@ def recommendation_rows(report: Report, urls: Urls) -> list[dict]:
     ]
 
 
-def to_csv(rows: list[dict]) -> bytes:
+def to_csv(rows: list[dict], header: bool = True) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def to_json(rows: list[dict]) -> bytes:
+def json_records(rows: list[dict]) -> list[dict]:
     records = []
     for row in rows:
         record = dict(row)
@@ -79,19 +80,28 @@ def to_json(rows: list[dict]) -> bytes:
         for column in ("response_wording", "response_explanation"):
             record[column] = row[column] or None
         records.append(record)
-    return (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return records
+
+
+def to_json(rows: list[dict]) -> bytes:
+    return (json.dumps(json_records(rows), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def data_files(archive: Archive, urls: Urls) -> dict[str, str | bytes]:
+    """Each review's recommendations as CSV and JSON, and the whole archive's. The archive's
+    files are joined from the reviews' (the same bytes as dumping every row at once), so that
+    100,000 rows are never held as dicts together."""
     files: dict[str, bytes] = {}
-    everything = []
+    csv_rows, json_items = [to_csv([], header=True)], []
     for report in archive.reports:
         rows = recommendation_rows(report, urls)
-        everything += rows
         files[urls.review_data(report, "csv")] = to_csv(rows)
         files[urls.review_data(report, "json")] = to_json(rows)
-    files[urls.archive_data("csv")] = to_csv(everything)
-    files[urls.archive_data("json")] = to_json(everything)
+        csv_rows.append(to_csv(rows, header=False))
+        if rows:  # "[\n {…},\n {…}\n]\n": the items between the brackets
+            json_items.append(files[urls.review_data(report, "json")][2:-3])
+    files[urls.archive_data("csv")] = b"".join(csv_rows)
+    files[urls.archive_data("json")] = b"[\n" + b",\n".join(json_items) + b"\n]\n" if json_items else b"[]\n"
     return files
 
 

@@ -37,9 +37,13 @@ def _run(index: int) -> Any:
     return _TASK(index)
 
 
-def forked_map(task: Callable[[int], Any], count: int, workers: int | None = None) -> Iterator[Any]:
+def forked_map(task: Callable[[int], Any], count: int, workers: int | None = None,
+               tasks_per_worker: int | None = None) -> Iterator[Any]:
     """task(0) … task(count − 1) on every core; results as they come (in any order). A task's
-    exception is raised here."""
+    exception is raised here. With `tasks_per_worker`, each worker is replaced by a fresh fork
+    after that many tasks: a worker that reads much of the parent's data (rendering pages touches
+    the reference counts of the whole archive) copies it page by page into memory of its own,
+    and a fresh one starts sharing it again."""
     global _TASK
     workers = min(workers or cores(), count)
     # Forking from a thread (serve rebuilds in its watcher's thread) could copy a lock another
@@ -53,8 +57,12 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
     # share with this process into copies of their own; frozen objects it leaves alone.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-            yield from pool.imap_unordered(_run, range(count))
+        # Renewed by a new pool for each round of tasks: a pool's own renewal (maxtasksperchild)
+        # forks from its helper thread, and a worker told to die with its parent thread dies.
+        step = workers * tasks_per_worker if tasks_per_worker else count
+        for start in range(0, count, step):
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
+                yield from pool.imap_unordered(_run, range(start, min(count, start + step)))
     finally:
         _TASK = None
         gc.unfreeze()

@@ -16,8 +16,8 @@ from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS
-from .search import TEXT_FIELDS, Scores, SearchDoc
-from .search_stats import Analysis, analyse_archive, term_positions
+from .search import TEXT_FIELDS, SearchDoc
+from .search_stats import Analysis, ScoreTable, analyse_archive, term_positions
 from .search_query import FORMAT_VERSION, shard_name
 from .urls import Urls
 
@@ -44,7 +44,7 @@ def _postings(scores: dict[int, float], by_ref: dict[int, int], about_ref: dict[
             for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0), about_ref.get(doc, 0))]
 
 
-def _encoded_postings(scores: Scores, by_ref: dict[int, int], about_ref: dict[int, int]) -> dict[str, bytes]:
+def _encoded_postings(scores: ScoreTable, by_ref: dict[int, int], about_ref: dict[int, int]) -> dict[str, bytes]:
     """term → its postings in JSON, each doc's score summed over the text fields (in their
     order, so the sums are the floats a query on all fields would make)."""
     encoded = {}

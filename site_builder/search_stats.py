@@ -18,7 +18,9 @@ import hashlib
 import json
 import math
 import sys
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from whoosh.scoring import BM25F, bm25
@@ -27,7 +29,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import FIELD_BOOSTS, TEXT_FIELDS, Scores, SearchDoc, schema, search_documents, word_map_of
+from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, schema, search_documents, word_map_of
 from .search_query import words_of
 from .urls import Urls
 
@@ -45,7 +47,7 @@ class Analysis:
     docs: list[SearchDoc]  # by doc number
     analysed: list[AnalysedDoc]  # by doc number
     words: dict[str, str]  # word → term (`search.word_map_of`)
-    scores: Scores
+    scores: ScoreTable
 
 
 def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]:
@@ -109,14 +111,35 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     return Analysis(docs, analysed, word_map_of(words), field_scores(analysed))
 
 
-def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Scores:
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """One term's scores in one field: doc numbers, ascending, and the score of each. Two arrays,
+    12 bytes a posting where a dict took about 90: there are some 9 million at 100,000
+    recommendations, and forked workers read arrays without writing to them (no reference
+    counts), so what they read stays shared with the parent."""
+
+    docs: array
+    scores: array
+
+    def items(self) -> Iterator[tuple[int, float]]:
+        return zip(self.docs, self.scores)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+NO_POSTINGS = Postings(array("i"), array("d"))
+ScoreTable = dict[str, dict[str, Postings]]  # field → term → postings
+
+
+def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> ScoreTable:
     """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
     field: the same arithmetic, in the same order, as its `BM25FScorer`."""
     count = len(analysed)
-    scores: Scores = {}
+    scores: ScoreTable = {}
     for field in TEXT_FIELDS:
         boost = FIELD_BOOSTS[field]
-        weights: dict[str, dict[int, float]] = defaultdict(dict)
+        postings: dict[str, tuple[array, array]] = {}  # term → (docs, weights), docs ascending
         length: dict[int, int] = {}
         total = 0
         for number, doc in enumerate(analysed):
@@ -126,14 +149,18 @@ def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Sco
             total += size
             length[number] = byte_to_length(length_to_byte(size))  # what Whoosh stores: one byte
             for term, freq in zip(terms, freqs):
-                weights[term][number] = freq * boost  # Whoosh's weight: frequency × field boost
+                if term not in postings:
+                    postings[term] = (array("i"), array("d"))
+                docs, weights = postings[term]
+                docs.append(number)
+                weights.append(freq * boost)  # Whoosh's weight: frequency × field boost
         average = total / (count or 1) or 1
         by_term = scores[field] = {}
-        for term in sorted(weights):
-            postings = weights[term]
-            idf = math.log(count / (len(postings) + 1)) + 1
-            by_term[term] = {number: bm25(idf, weight, length[number], average, weighting.B, weighting.K1)
-                             for number, weight in postings.items()}
+        for term in sorted(postings):
+            docs, weights = postings.pop(term)
+            idf = math.log(count / (len(docs) + 1)) + 1
+            by_term[term] = Postings(docs, array("d", (bm25(idf, weight, length[number], average, weighting.B,
+                                                            weighting.K1) for number, weight in zip(docs, weights))))
     return scores
 
 

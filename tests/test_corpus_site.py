@@ -65,3 +65,20 @@ def test_a_recommendation_page_lists_the_same_ask_in_other_reviews(corpus_site):
     for url, _, text in items:
         assert "death penalty" in text.lower(), text
         assert (output / url.strip("/") / "index.html").is_file()
+
+
+def test_the_archive_exports_hold_every_reviews_rows_in_order(corpus_site):
+    # They are joined from the reviews' files (exports.data_files): the same as all rows at once.
+    import csv
+    import json
+    output, result = corpus_site
+    reviews = sorted((output / "data" / "reviews").glob("*.json"))
+    assert len(reviews) == 26
+    from_reviews = [row for path in reviews for row in json.loads(path.read_text(encoding="utf-8"))]
+    everything = json.loads((output / "data" / "recommendations.json").read_text(encoding="utf-8"))
+    assert len(everything) == result.recommendations
+    assert sorted(everything, key=lambda r: r["permalink"]) == sorted(from_reviews, key=lambda r: r["permalink"])
+    with (output / "data" / "recommendations.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [row["permalink"] for row in rows] == [row["permalink"] for row in everything]
+    assert [row["text"] for row in rows] == [row["text"] for row in everything]
