@@ -29,7 +29,7 @@ from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
 from .urls import Urls, output_path
-from .parallel import forked_map
+from .parallel import forked_map, in_child
 from .write import Staging, clean_leftovers, exclusive, is_published_by_us
 
 REPORT_SUFFIXES = {".txt", ".pdf"}
@@ -152,21 +152,35 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
 
 
 def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
-                  progress: Progress) -> tuple[dict[str, bytes], dict]:
-    """The static search index and each recommendation's related ones, from the analysed docs;
+                  staging: Staging, progress: Progress) -> tuple[int, int, dict]:
+    """The static search index, written into `staging`, and each recommendation's related ones;
     taken whole from the last build when neither the reports nor the code changed (a template or
     prose edit does not re-index), and otherwise made again from each report's cached analysis,
-    so that adding a report analyses only that one."""
+    so that adding a report analyses only that one. Returns the number of files, how many of
+    them were made anew, and the lists."""
     key = hashlib.sha256((code + "".join(
         f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
-        made = cache.load_search(key) if cache else None
-        if made is None:
+        found = cache.load_search(key) if cache else None
+        if found is not None:
+            files, related = found
+            for relative, path in files:
+                staging.write(relative, path)
+            advance()
+            return len(files), 0, related
+
+        def index() -> tuple[int, int, dict]:
             analysis = analyse_archive(archive, urls, code, cache)
-            made = (export_search_index(archive, urls, analysis),
-                    related_recommendations(archive, urls=urls, analysis=analysis))
+            files = export_search_index(archive, urls, analysis)
+            for relative in sorted(files):
+                staging.write(relative, files[relative])
+            related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
-                cache.store_search(key, made)
+                cache.store_search(key, [(relative, staging.folder / relative) for relative in sorted(files)], related)
+            return len(files), len(files), related
+        # In a child of its own: the analysis (half a gigabyte at 50,000 recommendations) and
+        # the index's files leave nothing behind in the process that goes on to render pages.
+        made = in_child(index)
         advance()
     return made
 
@@ -207,7 +221,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     archive = build_archive(reports)
     hashes = hashes or {r.source: r.source for r in reports}
     code = fingerprint_files([PACKAGE])
-    search_files, related = _search_stage(archive, urls, hashes, code, cache, progress)
+    search_files, written, related = _search_stage(archive, urls, hashes, code, cache, staging, progress)
     pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
     seen: dict[str, str] = {}
     for page in pages:
@@ -238,7 +252,6 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
         return manifest, written, len(share)
 
     manifest: dict[str, str] = {}
-    written = 0
     with progress.stage("Rendering pages", len(pages)) as advance:
         for part, count, done in forked_map(render_pages, -(-len(pages) // PAGES_PER_TASK),
                                             tasks_per_worker=TASKS_PER_RENDERER):
@@ -253,11 +266,10 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
     files["_redirects"] = exports.redirects(archive, urls)
-    files.update(search_files)
     with progress.stage("Writing files", len(files)):
         for path in sorted(files):
             written += staging.write(path, files[path])
-    return Rendered(pages=len(pages), files=len(pages) + len(files), written=written,
+    return Rendered(pages=len(pages), files=len(pages) + len(files) + search_files, written=written,
                     manifest=dict(sorted(manifest.items())))
 
 

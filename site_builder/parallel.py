@@ -13,7 +13,9 @@ import ctypes.util
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -66,3 +68,40 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
     finally:
         _TASK = None
         gc.unfreeze()
+
+
+def in_child(task: Callable[[], Any]) -> Any:
+    """task() run in a forked child, its result sent back pickled (its exception raised here).
+    What the task allocates on the way — the search stage's analysis of the whole archive — is
+    handed back to the system when the child ends, instead of staying in this process's heap
+    (Python seldom returns freed memory) for the rest of the build and in every fork after it."""
+    if "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.current_thread() is not threading.main_thread():
+        return task()
+    with tempfile.TemporaryFile() as channel:
+        gc.freeze()  # as in forked_map: the child shares this process's objects, unwritten
+        try:
+            pid = os.fork()
+            if pid == 0:  # the child: run, write the outcome, and leave without any cleanup of ours
+                status = 0
+                try:
+                    _die_with_parent()
+                    outcome: tuple[bool, Any] = (True, task())
+                except BaseException as error:  # noqa: BLE001 - every failure is the parent's to raise
+                    outcome = (False, error)
+                try:
+                    pickle.dump(outcome, channel, protocol=pickle.HIGHEST_PROTOCOL)
+                    channel.flush()
+                except BaseException:  # noqa: BLE001 - an outcome that cannot be sent
+                    status = 1
+                os._exit(status)
+            _, status = os.waitpid(pid, 0)
+        finally:
+            gc.unfreeze()
+        if status != 0:
+            raise RuntimeError(f"a forked worker ended with status {status}")
+        channel.seek(0)
+        succeeded, value = pickle.load(channel)
+    if not succeeded:
+        raise value
+    return value

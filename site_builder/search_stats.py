@@ -20,7 +20,7 @@ import math
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from whoosh.scoring import BM25F, bm25
@@ -164,17 +164,17 @@ def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> Sco
     return scores
 
 
-def term_positions(analysis: Analysis) -> dict[str, dict[int, list[int]]]:
-    """term → doc → the places (word numbers, stop words counted) where the doc's shown text
-    "x" holds a word with that term: what a quoted phrase is checked against."""
-    positions: dict[str, dict[int, list[int]]] = defaultdict(dict)
+def term_positions(analysis: Analysis, order: Iterable[int] | None = None
+                   ) -> Iterator[tuple[int, dict[str, list[int]]]]:
+    """Doc by doc (in `order`, by default by number), term → the places (word numbers, stop
+    words counted) where the doc's shown text "x" holds a word with that term: what a quoted
+    phrase is checked against."""
     mapping = analysis.words
-    for number, doc in enumerate(analysis.analysed):
+    for number in range(len(analysis.analysed)) if order is None else order:
+        doc = analysis.analysed[number]
         places: dict[str, list[int]] = {}
         for place, word in enumerate(doc.shown):
             term = mapping.get(word)
             if term:
                 places.setdefault(term, []).append(place)
-        for term, found in places.items():
-            positions[term][number] = found
-    return positions
+        yield number, places
