@@ -24,7 +24,7 @@ from .pages import ALL_REPORTS, VALUE, Page, site_pages
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
-from .search_export import export_search_index
+from .search_export import write_search_index
 from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
@@ -171,12 +171,10 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
 
         def index() -> tuple[int, int, dict]:
             analysis = analyse_archive(archive, urls, code, cache)
-            files = export_search_index(archive, urls, analysis)
-            for relative in sorted(files):
-                staging.write(relative, files[relative])
+            files = write_search_index(archive, urls, staging.write, analysis)
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
-                cache.store_search(key, [(relative, staging.folder / relative) for relative in sorted(files)], related)
+                cache.store_search(key, [(relative, staging.folder / relative) for relative in files], related)
             return len(files), len(files), related
         # In a child of its own: the analysis (half a gigabyte at 50,000 recommendations) and
         # the index's files leave nothing behind in the process that goes on to render pages.

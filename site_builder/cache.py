@@ -148,6 +148,9 @@ class BuildCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             return None
 
+    def has_analysis(self, key: str) -> bool:
+        return self.read and self._analysis_path(key).is_file()
+
     def store_analysis(self, key: str, value: Any) -> None:
         self._write_atomically(self._analysis_path(key), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 

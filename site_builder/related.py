@@ -77,16 +77,14 @@ def _key_term_finder(analysis: Analysis, numterms: int = 5):
     in_collection: dict[str, float] = defaultdict(float)
     length = 0
     boost = FIELD_BOOSTS["text"]
-    for doc in analysis.analysed:
-        if "text" in doc.fields:
-            size, terms, freqs = doc.fields["text"]
-            length += size
-            for term, freq in zip(terms, freqs):
-                in_collection[term] += freq * boost
-    model = Bo1Model(len(analysis.analysed), length)
+    for terms, freqs in analysis.texts.values():
+        length += sum(freqs)
+        for term, freq in zip(terms, freqs):
+            in_collection[term] += freq * boost
+    model = Bo1Model(len(analysis.docs), length)
 
     def key_terms(number: int) -> list[tuple[str, float]]:
-        _, terms, freqs = analysis.analysed[number].fields["text"]
+        terms, freqs = analysis.texts[number]
         weights = [freq * boost for freq in freqs]
         total = 0.0
         for weight in weights:

@@ -17,7 +17,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
 from .enrich import Archive
-from .model import Recommendation, Report
+from .model import Paragraph, Recommendation, Report, State
 from .pages import review_title
 from .search_query import WORD_PATTERN, words_of
 from .urls import Urls
@@ -45,12 +45,64 @@ def analyzer():
     return StemmingAnalyzer(expression=WORD_PATTERN)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class SearchDoc:
-    record: dict[str, Any]  # what the browser shows: {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
-    fields: dict[str, str]  # what Whoosh indexes, by text field
+    """One searchable thing: a review, a recommendation, a paragraph or a state. Its record and
+    fields are made when asked for, not kept: 100,000 recommendations make 200,000 docs, whose
+    records and fields, kept, took some 300 MB through the search stage."""
+
+    kind: str  # "review", RECOMMENDATION, "paragraph", "state"
+    urls: Urls
     report: Report | None = None
     rec: Recommendation | None = None
+    para: Paragraph | None = None
+    state: State | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """What the browser shows: {"u", "k", "t", "x", "i", "p", "b", "r", "c"}."""
+        urls, report = self.urls, self.report
+        if self.state is not None:
+            state = self.state
+            return _record(urls.state(state), "state", state.name, f"{state.name} · {state.group}")
+        title = review_title(report)
+        review = report.review
+        if self.rec is not None:
+            rec = self.rec
+            return _record(urls.recommendation(report, rec), RECOMMENDATION, f"{rec.id} · {title}", rec.text,
+                           rec.id, rec.position, [state.name for state in rec.recommended_by],
+                           review.state_under_review.name, review.cycle)
+        if self.para is not None:
+            para = self.para
+            return _record(urls.paragraph(report, para.number), "paragraph", f"Paragraph {para.number} · {title}",
+                           para.text, under_review=review.state_under_review.name, cycle=review.cycle)
+        return _record(urls.review(report), "review", title,
+                       " · ".join(filter(None, (report.document.title, report.document.symbol or ""))),
+                       under_review=review.state_under_review.name, cycle=review.cycle)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """What Whoosh indexes, by text field."""
+        if self.state is not None:
+            return {"names": self.state.name}
+        if self.rec is not None:
+            names = [state.name for state in self.rec.recommended_by]
+            return {"text": self.rec.text, "names": "\n".join([*names, self.report.review.state_under_review.name]),
+                    "title": self.rec.id}
+        if self.para is not None:
+            return {"body": self.para.text}
+        return {"title": f"{review_title(self.report)} {self.report.document.symbol or ''}".strip()}
+
+    @property
+    def shown_text(self) -> str:
+        """The record's text "x", where quoted phrases are looked for."""
+        if self.state is not None:
+            return f"{self.state.name} · {self.state.group}"
+        if self.rec is not None:
+            return self.rec.text
+        if self.para is not None:
+            return self.para.text
+        return self.record["x"]
 
 
 @dataclass
@@ -73,38 +125,13 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
     """Every searchable doc, numbered by its place in this list: the reviews in archive order,
     then for each review its recommendations then its paragraphs (list lead-ins left out: their
     items are the recommendations), then the states by name."""
-    docs: list[SearchDoc] = []
+    docs = [SearchDoc("review", urls, report=report) for report in archive.reports]
     for report in archive.reports:
-        symbol = report.document.symbol or ""
-        title = review_title(report)
-        docs.append(SearchDoc(
-            _record(urls.review(report), "review", title,
-                    " · ".join(filter(None, (report.document.title, symbol))),
-                    under_review=report.review.state_under_review.name, cycle=report.review.cycle),
-            {"title": f"{title} {symbol}".strip()}, report=report))
-    for report in archive.reports:
-        review = report.review
-        under_review = review.state_under_review
-        title = review_title(report)
-        for rec in report.recommendations:
-            by = [state.name for state in rec.recommended_by]
-            docs.append(SearchDoc(
-                _record(urls.recommendation(report, rec), RECOMMENDATION, f"{rec.id} · {title}", rec.text,
-                        rec.id, rec.position, by, under_review.name, review.cycle),
-                {"text": rec.text, "names": "\n".join([*by, under_review.name]), "title": rec.id},
-                report=report, rec=rec))
+        docs += [SearchDoc(RECOMMENDATION, urls, report=report, rec=rec) for rec in report.recommendations]
         lead_ins = {rec.paragraph for rec in report.recommendations}
-        for para in report.paragraphs:
-            if para.number in lead_ins:
-                continue
-            docs.append(SearchDoc(
-                _record(urls.paragraph(report, para.number), "paragraph", f"Paragraph {para.number} · {title}",
-                        para.text, under_review=under_review.name, cycle=review.cycle),
-                {"body": para.text}, report=report))
-    for profile in archive.profiles:
-        state = profile.state
-        docs.append(SearchDoc(_record(urls.state(state), "state", state.name, f"{state.name} · {state.group}"),
-                              {"names": state.name}))
+        docs += [SearchDoc("paragraph", urls, report=report, para=para)
+                 for para in report.paragraphs if para.number not in lead_ins]
+    docs += [SearchDoc("state", urls, state=profile.state) for profile in archive.profiles]
     return docs
 
 
@@ -123,7 +150,7 @@ def build_index(archive: Archive, urls: Urls) -> SearchIndex:
     # Whoosh's default 128 MB pool flushes and merges runs: 3.5× slower at 90k docs, and more memory
     writer = index.writer(limitmb=1024)
     for doc in docs:
-        writer.add_document(kind=doc.record["k"], **doc.fields)
+        writer.add_document(kind=doc.kind, **doc.fields)
     writer.commit()
     return SearchIndex(index, docs, scoring.BM25F())
 

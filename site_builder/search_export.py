@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .classify.taxonomy import all_themes
@@ -63,7 +64,7 @@ def _encoded_places(analysis: Analysis) -> dict[str, bytes]:
     word of the archive took some 80 bytes each (40 MB at 10,000 recommendations), as JSON
     text they take 5."""
     encoded: dict[str, bytearray] = {}
-    for number, places in term_positions(analysis, order=sorted(range(len(analysis.analysed)), key=str)):
+    for number, places in term_positions(analysis, order=sorted(range(len(analysis.docs)), key=str)):
         for term, found in places.items():
             if term in encoded:
                 encoded[term] += b","
@@ -169,6 +170,16 @@ def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int
 def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
     bytes."""
+    files: dict[str, bytes] = {}
+    write_search_index(archive, urls, files.__setitem__, analysis)
+    return dict(sorted(files.items()))
+
+
+def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
+                       analysis: Analysis | None = None) -> list[str]:
+    """The static search index, each file given to `write` (path relative to output/, bytes)
+    as soon as it is made, so that no more than one folder's files are held at a time.
+    Returns the paths written."""
     analysis = analysis or analyse_archive(archive, urls)
     docs = analysis.docs
     registry = {state.iso3: state for doc in docs if doc.rec
@@ -177,25 +188,35 @@ def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None 
     state_sets, by_ref = _by_refs(docs, states)
     themes = _themes(docs)
     abouts, about_ref = _about_refs(docs, themes)
-    files: dict[str, bytes] = {}
+    written: list[str] = []
 
-    def write(folder: str, by_key: dict[str, bytes], limit: float) -> tuple[list[str], list[str]]:
-        shards, split = _split_shards(by_key, limit)
-        for shard, mapping in shards.items():
-            files[f"search/{folder}/{shard}.json"] = _joined(mapping)
-        return sorted(shards), split
+    def put(path: str, data: bytes) -> None:
+        write(path, data)
+        written.append(path)
 
-    word_shards, _ = write("words", {word: _dumps(term) for word, term in analysis.words.items()},
-                           float("inf"))  # by two characters, for suggestions
-    _, term_split = write("terms", _encoded_postings(analysis.scores, by_ref, about_ref), SHARD_BYTES)
-    _, place_split = write("places", _encoded_places(analysis), SHARD_BYTES)
+    word_shards, _ = _write_shards(put, "words", {word: _dumps(term) for word, term in analysis.words.items()},
+                                   float("inf"))  # by two characters, for suggestions
+    _, term_split = _write_shards(put, "terms", _encoded_postings(analysis.scores, by_ref, about_ref), SHARD_BYTES)
+    _, place_split = _write_shards(put, "places", _encoded_places(analysis), SHARD_BYTES)
     for start in range(0, len(docs), CHUNK):
-        files[f"search/docs/{start // CHUNK}.json"] = _dumps([doc.record for doc in docs[start:start + CHUNK]])
-    files.update(_facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref))
-    files["search/meta.json"] = _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
-                                        "prefix": PREFIX, "words": word_shards,
-                                        "split": {"terms": term_split, "places": place_split}})
-    return dict(sorted(files.items()))
+        put(f"search/docs/{start // CHUNK}.json", _dumps([doc.record for doc in docs[start:start + CHUNK]]))
+    for path, data in _facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref).items():
+        put(path, data)
+    put("search/meta.json", _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
+                                    "prefix": PREFIX, "words": word_shards,
+                                    "split": {"terms": term_split, "places": place_split}}))
+    return sorted(written)
+
+
+def _write_shards(put: Callable[[str, bytes], None], folder: str, by_key: dict[str, bytes],
+                  limit: float) -> tuple[list[str], list[str]]:
+    """A folder of shards, each given to `put` once joined; returns the shard names and the
+    names of the shards that were split (see `_split_shards`)."""
+    made, split = _split_shards(by_key, limit)
+    names = sorted(made)
+    for shard in names:
+        put(f"search/{folder}/{shard}.json", _joined(made.pop(shard)))
+    return names, split
 
 
 def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],

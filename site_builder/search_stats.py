@@ -39,13 +39,12 @@ class AnalysedDoc:
     # text field → (its length in terms, its terms in the order Whoosh meets them, their
     # frequencies): tuples, not dicts, since at 100,000 recommendations there are millions
     fields: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]]]
-    shown: tuple[str, ...]  # the words of the shown text "x", where phrases are looked for
 
 
 @dataclass(frozen=True)
 class Analysis:
     docs: list[SearchDoc]  # by doc number
-    analysed: list[AnalysedDoc]  # by doc number
+    texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]]  # recommendation → its "text" terms, frequencies
     words: dict[str, str]  # word → term (`search.word_map_of`)
     scores: ScoreTable
 
@@ -61,14 +60,14 @@ def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]
             by_field[name] = (sum(freq for _, freq in made), tuple(term for term, _ in made),
                               tuple(freq for _, freq in made))
             words.update(words_of(text))
-        analysed.append(AnalysedDoc(by_field, tuple(sys.intern(word) for word in words_of(doc.record["x"]))))
+        analysed.append(AnalysedDoc(by_field))
     return analysed, tuple(sorted(words))
 
 
 def _analysis_key(code: str, docs: list[SearchDoc]) -> str:
     """What a report's analysis is made from: the code and the texts themselves (so nothing
     that changes them — the report, its addenda, the state registry — can leave it stale)."""
-    texts = json.dumps([[doc.fields, doc.record["x"]] for doc in docs], sort_keys=True, ensure_ascii=False)
+    texts = json.dumps([doc.fields for doc in docs], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256((code + texts).encode()).hexdigest()
 
 
@@ -77,38 +76,47 @@ REPORTS_PER_TASK = 8
 
 def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCache | None = None) -> Analysis:
     """Every search doc analysed (each report's docs taken from the cache when their texts were
-    analysed before, the others on every core), the word map and the BM25F scores."""
+    analysed before, the others on every core), the word map and the BM25F scores.
+
+    The reports' analyses are summed into the postings one report at a time, read back from the
+    cache (where the workers put them), and let go of: held all at once they were the largest
+    thing in the build's memory (some 350 MB at 100,000 recommendations)."""
     docs = search_documents(archive, urls)
     by_report: dict[int, list[int]] = defaultdict(list)  # report → its doc numbers
     for number, doc in enumerate(docs):
         by_report[id(doc.report) if doc.report is not None else 0].append(number)
     groups = list(by_report.values())
     keys = [_analysis_key(code, [docs[n] for n in members]) for members in groups]
-    done: dict[int, tuple[list[AnalysedDoc], tuple[str, ...]]] = {}
-    for group, key in enumerate(keys):
-        found = cache.load_analysis(key) if cache else None
-        if found is not None:
-            done[group] = found
-    to_do = [group for group in range(len(groups)) if group not in done]
+    to_do = [group for group, key in enumerate(keys) if not (cache and cache.has_analysis(key))]
+    kept: dict[int, tuple[list[AnalysedDoc], tuple[str, ...]]] = {}  # without a cache to keep them
 
-    def analyse_some(task: int) -> list[tuple[int, tuple[list[AnalysedDoc], tuple[str, ...]]]]:
-        share = to_do[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]
-        return [(group, _analyse([docs[n] for n in groups[group]])) for group in share]
-
-    for made in forked_map(analyse_some, -(-len(to_do) // REPORTS_PER_TASK)):
-        for group, value in made:
-            done[group] = value
+    def analyse_some(task: int) -> list[tuple[int, tuple[list[AnalysedDoc], tuple[str, ...]] | None]]:
+        made = []
+        for group in to_do[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]:
+            value = _analyse([docs[n] for n in groups[group]])
             if cache:
                 cache.store_analysis(keys[group], value)
+            made.append((group, None if cache else value))
+        return made
+
+    for made in forked_map(analyse_some, -(-len(to_do) // REPORTS_PER_TASK)):
+        kept.update((group, value) for group, value in made if value is not None)
     if cache:
         cache.keep_analyses(set(keys))
-    analysed: list[AnalysedDoc | None] = [None] * len(docs)
+    totals = _Totals(len(docs))
     words: set[str] = set()
+    texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
     for group, members in enumerate(groups):
-        for number, doc in zip(members, done[group][0]):
-            analysed[number] = doc
-        words.update(done[group][1])
-    return Analysis(docs, analysed, word_map_of(words), field_scores(analysed))
+        found = kept.pop(group, None) or (cache.load_analysis(keys[group]) if cache else None)
+        if found is None:  # the cache lost it since (a damaged file): analysed here
+            found = _analyse([docs[n] for n in members])
+        analysed, group_words = found
+        for number, doc in zip(members, analysed):
+            totals.add(number, doc)
+            if "text" in doc.fields:
+                texts[number] = doc.fields["text"][1:]
+        words.update(group_words)
+    return Analysis(docs, texts, word_map_of(words), totals.scores())
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,48 +140,68 @@ NO_POSTINGS = Postings(array("i"), array("d"))
 ScoreTable = dict[str, dict[str, Postings]]  # field → term → postings
 
 
-def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> ScoreTable:
-    """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
-    field: the same arithmetic, in the same order, as its `BM25FScorer`."""
-    count = len(analysed)
-    scores: ScoreTable = {}
-    for field in TEXT_FIELDS:
-        boost = FIELD_BOOSTS[field]
-        postings: dict[str, tuple[array, array]] = {}  # term → (docs, weights), docs ascending
-        length: dict[int, int] = {}
-        total = 0
-        for number, doc in enumerate(analysed):
-            if field not in doc.fields:
-                continue
-            size, terms, freqs = doc.fields[field]
-            total += size
-            length[number] = byte_to_length(length_to_byte(size))  # what Whoosh stores: one byte
+class _Totals:
+    """The postings of every text field, summed doc by doc (in any order), and then scored."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.postings: dict[str, dict[str, tuple[array, array]]] = {field: {} for field in TEXT_FIELDS}
+        self.lengths = {field: array("i", bytes(4 * count)) for field in TEXT_FIELDS}  # 0: no such field
+        self.out_of_order: set[tuple[str, str]] = set()
+
+    def add(self, number: int, doc: AnalysedDoc) -> None:
+        for field, (size, terms, freqs) in doc.fields.items():
+            boost = FIELD_BOOSTS[field]
+            self.lengths[field][number] = size
+            postings = self.postings[field]
             for term, freq in zip(terms, freqs):
                 if term not in postings:
                     postings[term] = (array("i"), array("d"))
                 docs, weights = postings[term]
+                if docs and docs[-1] > number:
+                    self.out_of_order.add((field, term))
                 docs.append(number)
                 weights.append(freq * boost)  # Whoosh's weight: frequency × field boost
-        average = total / (count or 1) or 1
-        by_term = scores[field] = {}
-        for term in sorted(postings):
-            docs, weights = postings.pop(term)
-            idf = math.log(count / (len(docs) + 1)) + 1
-            by_term[term] = Postings(docs, array("d", (bm25(idf, weight, length[number], average, weighting.B,
-                                                            weighting.K1) for number, weight in zip(docs, weights))))
-    return scores
+
+    def scores(self, weighting: BM25F = BM25F()) -> ScoreTable:
+        """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
+        field: the same arithmetic, in the same order, as its `BM25FScorer`."""
+        table: ScoreTable = {}
+        for field in TEXT_FIELDS:
+            # Whoosh stores a field's length in one byte; the average is over every doc
+            lengths = self.lengths[field]
+            average = sum(lengths) / (self.count or 1) or 1
+            postings = self.postings[field]
+            by_term = table[field] = {}
+            for term in sorted(postings):
+                docs, weights = postings.pop(term)
+                if (field, term) in self.out_of_order:
+                    pairs = sorted(zip(docs, weights))
+                    docs, weights = array("i", (d for d, _ in pairs)), array("d", (w for _, w in pairs))
+                idf = math.log(self.count / (len(docs) + 1)) + 1
+                by_term[term] = Postings(docs, array("d", (
+                    bm25(idf, weight, byte_to_length(length_to_byte(lengths[number])), average, weighting.B,
+                         weighting.K1) for number, weight in zip(docs, weights))))
+        return table
+
+
+def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> ScoreTable:
+    """The BM25F scores of docs analysed (by doc number), as `analyse_archive` sums them."""
+    totals = _Totals(len(analysed))
+    for number, doc in enumerate(analysed):
+        totals.add(number, doc)
+    return totals.scores(weighting)
 
 
 def term_positions(analysis: Analysis, order: Iterable[int] | None = None
                    ) -> Iterator[tuple[int, dict[str, list[int]]]]:
     """Doc by doc (in `order`, by default by number), term → the places (word numbers, stop
     words counted) where the doc's shown text "x" holds a word with that term: what a quoted
-    phrase is checked against."""
+    phrase is checked against. Read again from the text rather than kept from the analysis."""
     mapping = analysis.words
-    for number in range(len(analysis.analysed)) if order is None else order:
-        doc = analysis.analysed[number]
+    for number in range(len(analysis.docs)) if order is None else order:
         places: dict[str, list[int]] = {}
-        for place, word in enumerate(doc.shown):
+        for place, word in enumerate(words_of(analysis.docs[number].shown_text)):
             term = mapping.get(word)
             if term:
                 places.setdefault(term, []).append(place)
