@@ -42,10 +42,10 @@ def _run(index: int) -> Any:
 def forked_map(task: Callable[[int], Any], count: int, workers: int | None = None,
                tasks_per_worker: int | None = None) -> Iterator[Any]:
     """task(0) … task(count − 1) on every core; results as they come (in any order). A task's
-    exception is raised here. With `tasks_per_worker`, each worker is replaced by a fresh fork
-    after that many tasks: a worker that reads much of the parent's data (rendering pages touches
-    the reference counts of the whole archive) copies it page by page into memory of its own,
-    and a fresh one starts sharing it again."""
+    exception is raised here. With `tasks_per_worker`, the workers are replaced by fresh forks
+    after each round of workers × tasks_per_worker tasks: a worker that reads much of the
+    parent's data (rendering pages touches the reference counts of the whole archive) copies it
+    page by page into memory of its own, and a fresh one starts sharing it again."""
     global _TASK
     workers = min(workers or cores(), count)
     # Forking from a thread (serve rebuilds in its watcher's thread) could copy a lock another
