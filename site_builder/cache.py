@@ -137,10 +137,10 @@ class BuildCache:
     def _analysis_path(self, key: str) -> Path:
         return self.folder / "search" / f"{key}.pickle"
 
-    def load_analysis(self, key: str) -> Any | None:
+    def load_analysis(self, key: str, stored_by_this_build: bool = False) -> Any | None:
         """A report's search docs as the analyser saw them (`search_stats.py`); `key` covers
-        their texts and the code."""
-        if not self.read:
+        their texts and the code. A clean build reads only what it stored itself."""
+        if not (self.read or stored_by_this_build):
             return None
         try:
             with self._analysis_path(key).open("rb") as file:

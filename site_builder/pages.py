@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,10 @@ class Page:
     template: str
     title: str
     description: str
-    context: dict[str, Any] = field(default_factory=dict)
+    # What the template shows. Or a function that makes it, called when the page is rendered (on
+    # the core that renders it): the 100,000 recommendation pages' contexts, made beforehand
+    # and kept, took half a gigabyte.
+    context: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
     breadcrumbs: tuple[tuple[str, str], ...] = ()  # (label, url) from the home page down
     kind: str = "website"  # Open Graph type
     # What the page is made from besides templates and code, for incremental builds: report
@@ -193,22 +197,24 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
                     related: list[tuple[Report, Recommendation]], across: AcrossCycles) -> Page:
     title = review_title(report)
     recs = report.recommendations
-    recommenders = set(rec.recommended_by)
-    statements = [p for p in report.paragraphs if p.speaker in recommenders]
-    chosen = {id(other) for state in rec.recommended_by for other in by_state[state]}
-    others = [other for other in recs if id(other) in chosen and other is not rec]
+
+    def context() -> dict[str, Any]:
+        recommenders = set(rec.recommended_by)
+        chosen = {id(other) for state in rec.recommended_by for other in by_state[state]}
+        return {"report": report, "rec": rec, "lead_in": lead_ins.get(rec.paragraph, ""),
+                "statements": [p for p in report.paragraphs if p.speaker in recommenders],
+                "others": [other for other in recs if id(other) in chosen and other is not rec],
+                "previous": recs[index - 1] if index > 0 else None,
+                "next": recs[index + 1] if index + 1 < len(recs) else None,
+                "citation": citation(report, rec), "related": related,
+                "themes": [themes_by_slug()[slug] for slug in rec.themes],
+                "earlier": across.earlier[-ACROSS_CYCLES_SHOWN:], "later": across.later[:ACROSS_CYCLES_SHOWN]}
     states = ", ".join(state.name for state in rec.recommended_by) or "no state named"
     return Page(
         urls.recommendation(report, rec), "recommendation.html",
         f"Recommendation {rec.id} to {report.review.state_under_review.name} ({states})",
         f"{rec.text[:200]} — {POSITION_LABELS[rec.position]}; {title}",
-        {"report": report, "rec": rec, "lead_in": lead_ins.get(rec.paragraph, ""),
-         "statements": statements, "others": others,
-         "previous": recs[index - 1] if index > 0 else None,
-         "next": recs[index + 1] if index + 1 < len(recs) else None,
-         "citation": citation(report, rec), "related": related,
-         "themes": [themes_by_slug()[slug] for slug in rec.themes],
-         "earlier": across.earlier[-ACROSS_CYCLES_SHOWN:], "later": across.later[:ACROSS_CYCLES_SHOWN]},
+        context,
         breadcrumbs=(("Archive", urls.home()), (report.review.state_under_review.name,
                                                  urls.state(report.review.state_under_review)),
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),

@@ -70,7 +70,8 @@ def _json_ld(data: dict) -> str:
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     template = env.get_template(page.template)
-    return template.render(page=page, **page.context).encode("utf-8")
+    context = page.context() if callable(page.context) else page.context
+    return template.render(page=page, **context).encode("utf-8")
 
 
 def prose_pages(folder: Path, urls: Urls) -> list[Page]:

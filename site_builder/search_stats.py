@@ -106,8 +106,9 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     totals = _Totals(len(docs))
     words: set[str] = set()
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+    analysed_now = set(to_do)
     for group, members in enumerate(groups):
-        found = kept.pop(group, None) or (cache.load_analysis(keys[group]) if cache else None)
+        found = kept.pop(group, None) or (cache.load_analysis(keys[group], group in analysed_now) if cache else None)
         if found is None:  # the cache lost it since (a damaged file): analysed here
             found = _analyse([docs[n] for n in members])
         analysed, group_words = found
