@@ -257,7 +257,7 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
     return Page(
         urls.state(state), "state.html", state.name,
         f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
-        {"profile": profile, "made_groups": made_groups,
+        {"profile": profile, "made_groups": made_groups, "reviews_listed": made_groups[:STATE_PAGE_REVIEWS],
          # a state page stays short (under 200 KB) however long the record: past these, the
          # recommendations are listed on their own pages and older statements only linked
          "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
@@ -292,20 +292,34 @@ def _states(archive: Archive, urls: Urls) -> Page:
     )
 
 
-def _reviews(archive: Archive, urls: Urls) -> Page:
-    return Page(
-        urls.reviews(), "reviews.html", "Reviews",
-        f"All {len(archive.reports)} reviews in the archive.",
-        {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in archive.reports]},
-        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews())),
-        inputs=(ALL_REPORTS,),
-    )
+def _reviews(archive: Archive, urls: Urls) -> list[Page]:
+    """Every review, LIST_PAGE_SIZE a page: the whole UPR record is some 700."""
+    reports = archive.reports
+    total_pages = max(1, -(-len(reports) // LIST_PAGE_SIZE))
+    pages = []
+    for number in range(1, total_pages + 1):
+        chunk = reports[(number - 1) * LIST_PAGE_SIZE: number * LIST_PAGE_SIZE]
+        pages.append(Page(
+            urls.reviews(number), "reviews.html",
+            "Reviews" + (f", page {number} of {total_pages}" if total_pages > 1 else ""),
+            f"All {len(reports)} reviews in the archive"
+            + (f"; rows {(number - 1) * LIST_PAGE_SIZE + 1}–{(number - 1) * LIST_PAGE_SIZE + len(chunk)}."
+               if total_pages > 1 else "."),
+            {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in chunk],
+             "pagination": {"page": number, "pages": total_pages,
+                            "links": [(n, urls.reviews(n)) for n in range(1, total_pages + 1)]}},
+            breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()))
+            + (((f"Page {number}", urls.reviews(number)),) if number > 1 else ()),
+            inputs=(ALL_REPORTS,),
+        ))
+    return pages
 
 
 # Rows per page of the long lists: keeps each page well under 200 KB of HTML.
 LIST_PAGE_SIZE = 200
 STATE_PAGE_RECOMMENDATIONS = 200
 STATE_PAGE_STATEMENTS = 40
+STATE_PAGE_REVIEWS = 200  # reviews listed by name on a state's page; the table has them all
 THEME_PAGE_RECOMMENDATIONS = 200
 ACROSS_CYCLES_SHOWN = 20  # on each side: the nearest cycles first
 
@@ -412,7 +426,7 @@ def _search(urls: Urls) -> Page:
 def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
                related: Related | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    pages = [_home(archive, urls, site), _reviews(archive, urls), _states(archive, urls),
+    pages = [_home(archive, urls, site), *_reviews(archive, urls), _states(archive, urls),
              *_all_recommendations(archive, urls), _search(urls)]
     related = related or {}
     across = across_cycles(archive)

@@ -180,9 +180,10 @@ class _Totals:
                     pairs = sorted(zip(docs, weights))
                     docs, weights = array("i", (d for d, _ in pairs)), array("d", (w for _, w in pairs))
                 idf = math.log(self.count / (len(docs) + 1)) + 1
-                by_term[term] = Postings(docs, array("d", (
-                    bm25(idf, weight, byte_to_length(length_to_byte(lengths[number])), average, weighting.B,
-                         weighting.K1) for number, weight in zip(docs, weights))))
+                for place, number in enumerate(docs):  # each weight becomes its score, in place
+                    weights[place] = bm25(idf, weights[place], byte_to_length(length_to_byte(lengths[number])),
+                                          average, weighting.B, weighting.K1)
+                by_term[term] = Postings(docs, weights)
         return table
 
 

@@ -25,8 +25,9 @@ class Urls:
     def home(self) -> str:
         return "/"
 
-    def reviews(self) -> str:
-        return "/reviews/"
+    def reviews(self, page: int = 1) -> str:
+        """Every review, in pages of LIST_PAGE_SIZE rows."""
+        return _paged("/reviews/", page)
 
     def review(self, report: Report) -> str:
         return f"/reviews/{review_key(report)}/"

@@ -137,3 +137,26 @@ def test_with_several_broken_reports_the_error_names_the_first_whichever_core_pa
     with pytest.raises(BuildError) as failure:
         build(content, tmp_path / "output")
     assert str(failure.value).startswith(str(content / "reports" / "a-broken.txt"))
+
+
+def test_the_reviews_index_and_a_states_reviews_are_listed_within_the_page_limit(monkeypatch, seed, corpus):
+    from site_builder import pages as pages_module
+    from site_builder.enrich import build_archive
+    from site_builder.parse import parse_file
+    from site_builder.render import environment, render_page
+    from site_builder.urls import Urls
+    monkeypatch.setattr(pages_module, "LIST_PAGE_SIZE", 1)
+    monkeypatch.setattr(pages_module, "STATE_PAGE_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(pages_module, "STATE_PAGE_REVIEWS", 1)
+    urls = Urls("https://example.org")
+    site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
+    archive = build_archive([seed, parse_file(corpus / "reports" / "tonga2008.txt")])
+    found = {page.url: page for page in pages_module.site_pages(archive, urls, site, [])}
+    assert "/reviews/" in found and "/reviews/page-2/" in found and "/reviews/page-3/" not in found
+    first = render_page(environment(urls, site), found["/reviews/"]).decode()
+    assert 'href="/reviews/page-2/"' in first and first.count('<td><a href="/reviews/') == 1
+    both = [url for url, page in found.items() if url.startswith("/states/") and url.count("/") == 3
+            and len(page.context.get("made_groups", ())) == 2]
+    assert both, "no state recommended in both reviews"
+    html = render_page(environment(urls, site), found[both[0]]).decode()
+    assert "… and 1 more review:" in html
