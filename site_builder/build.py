@@ -259,7 +259,6 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
                 advance()
 
     files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
-    files.update((output_path(url), data) for url, data in exports.data_files(archive, urls).items())
     files["sitemap.xml"] = exports.sitemap(pages, urls)
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
@@ -267,7 +266,9 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     with progress.stage("Writing files", len(files)):
         for path in sorted(files):
             written += staging.write(path, files[path])
-    return Rendered(pages=len(pages), files=len(pages) + len(files) + search_files, written=written,
+        data_files = exports.write_data_files(archive, urls, staging.write, staging.stream)
+        written += data_files
+    return Rendered(pages=len(pages), files=len(pages) + len(files) + data_files + search_files, written=written,
                     manifest=dict(sorted(manifest.items())))
 
 

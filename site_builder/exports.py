@@ -8,13 +8,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from .classify.taxonomy import themes_by_slug
 from .enrich import Archive
 from .model import Report
 from .pages import Page, long_date, review_title
-from .urls import Urls
+from .urls import Urls, output_path
 
 CSV_COLUMNS = [
     "permalink", "symbol", "state_under_review", "state_under_review_iso3", "cycle", "session",
@@ -87,21 +90,28 @@ def to_json(rows: list[dict]) -> bytes:
     return (json.dumps(json_records(rows), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def data_files(archive: Archive, urls: Urls) -> dict[str, str | bytes]:
-    """Each review's recommendations as CSV and JSON, and the whole archive's. The archive's
-    files are joined from the reviews' (the same bytes as dumping every row at once), so that
-    100,000 rows are never held as dicts together."""
-    files: dict[str, bytes] = {}
-    csv_rows, json_items = [to_csv([], header=True)], []
-    for report in archive.reports:
-        rows = recommendation_rows(report, urls)
-        files[urls.review_data(report, "csv")] = to_csv(rows)
-        files[urls.review_data(report, "json")] = to_json(rows)
-        csv_rows.append(to_csv(rows, header=False))
-        if rows:  # "[\n {…},\n {…}\n]\n": the items between the brackets
-            json_items.append(files[urls.review_data(report, "json")][2:-3])
-    files[urls.archive_data("csv")] = b"".join(csv_rows)
-    files[urls.archive_data("json")] = b"[\n" + b",\n".join(json_items) + b"\n]\n" if json_items else b"[]\n"
+def write_data_files(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
+                     stream: Callable[[str], ContextManager[BinaryIO]]) -> int:
+    """Each review's recommendations as CSV and JSON, given to `write` (path in output/, bytes),
+    and the whole archive's, written through `stream` as the reviews go by: joined from the
+    reviews' files (the same bytes as dumping every row at once), so that 100,000 rows are never
+    held together, as dicts or as bytes. Returns the number of files."""
+    files = 2
+    with stream(output_path(urls.archive_data("csv"))) as all_csv, \
+            stream(output_path(urls.archive_data("json"))) as all_json:
+        all_csv.write(to_csv([], header=True))
+        items = 0
+        for report in archive.reports:
+            rows = recommendation_rows(report, urls)
+            as_csv, as_json = to_csv(rows), to_json(rows)
+            write(output_path(urls.review_data(report, "csv")), as_csv)
+            write(output_path(urls.review_data(report, "json")), as_json)
+            files += 2
+            all_csv.write(to_csv(rows, header=False))
+            if rows:  # "[\n {…},\n {…}\n]\n": the items between the brackets
+                all_json.write((b"[\n" if not items else b",\n") + as_json[2:-3])
+                items += 1
+        all_json.write(b"\n]\n" if items else b"[]\n")
     return files
 
 

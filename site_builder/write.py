@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .cache import cache_folder
 from .errors import BuildError
@@ -67,6 +68,16 @@ class Staging:
             return False
         path.write_bytes(data)
         return True
+
+    @contextlib.contextmanager
+    def stream(self, relative: str) -> Iterator[BinaryIO]:
+        """A file written piece by piece (the archive-wide exports), never held whole."""
+        path = self.folder / relative
+        if self.folder not in path.resolve().parents:
+            raise BuildError(f"refusing to write outside the output folder: {relative}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as file:
+            yield file
 
     def publish(self) -> None:
         (self.folder / MARKER).write_text("written by site-builder; safe to delete\n", encoding="utf-8")

@@ -68,7 +68,7 @@ def test_a_recommendation_page_lists_the_same_ask_in_other_reviews(corpus_site):
 
 
 def test_the_archive_exports_hold_every_reviews_rows_in_order(corpus_site):
-    # They are joined from the reviews' files (exports.data_files): the same as all rows at once.
+    # They are joined from the reviews' files (exports.write_data_files): the same as all rows at once.
     import csv
     import json
     output, result = corpus_site
