@@ -103,6 +103,11 @@ def ensure_archive(work: Path, recommendations: int, code: Path, env: dict[str, 
     for added in [*(CORPUS / "recent").glob("*.txt"), *(work / "added").glob("*.txt")]:
         (folder / "reports" / added.name).unlink(missing_ok=True)  # left by a run stopped while adding one
     if folder.exists() and done.exists():
+        # A kept archive takes the measured code's prose pages and settings: the pages link into
+        # them (/method/#themes), and an old copy would fail the link check at scale.
+        shutil.copy(code / "content" / "site.yaml", folder / "site.yaml")
+        shutil.rmtree(folder / "pages", ignore_errors=True)
+        shutil.copytree(code / "content" / "pages", folder / "pages")
         return folder, json.loads(done.read_text())
     run = checked(measure([sys.executable, str(code / "benchmarks" / "scale_corpus.py"), str(folder),
                            "--recommendations", str(recommendations), "--corpus", str(CORPUS)], env), "generating the archive")
