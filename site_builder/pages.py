@@ -306,8 +306,7 @@ def _reviews(archive: Archive, urls: Urls) -> list[Page]:
             + (f"; rows {(number - 1) * LIST_PAGE_SIZE + 1}–{(number - 1) * LIST_PAGE_SIZE + len(chunk)}."
                if total_pages > 1 else "."),
             {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in chunk],
-             "pagination": {"page": number, "pages": total_pages,
-                            "links": [(n, urls.reviews(n)) for n in range(1, total_pages + 1)]}},
+             "pagination": _pagination(number, total_pages, urls.reviews)},
             breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()))
             + (((f"Page {number}", urls.reviews(number)),) if number > 1 else ()),
             inputs=(ALL_REPORTS,),
@@ -322,6 +321,11 @@ STATE_PAGE_STATEMENTS = 40
 STATE_PAGE_REVIEWS = 200  # reviews listed by name on a state's page; the table has them all
 THEME_PAGE_RECOMMENDATIONS = 200
 ACROSS_CYCLES_SHOWN = 20  # on each side: the nearest cycles first
+
+
+def _pagination(number: int, total_pages: int, url_of) -> dict:
+    """What _partials/pagination.html shows: this page, and a link to each page of the list."""
+    return {"page": number, "pages": total_pages, "links": [(n, url_of(n)) for n in range(1, total_pages + 1)]}
 
 
 def _list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, what: str,
@@ -339,8 +343,7 @@ def _list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, w
             + (f"; rows {(number - 1) * LIST_PAGE_SIZE + 1}–{(number - 1) * LIST_PAGE_SIZE + len(chunk)}" if total_pages > 1 else "")
             + ". Sortable and filterable by position, recommending state, regional group and cycle.",
             {"rows": chunk, "counts": counts(rec for _, rec in rows), "report": None,
-             "pagination": {"page": number, "pages": total_pages,
-                            "links": [(n, url_of(n)) for n in range(1, total_pages + 1)]}},
+             "pagination": _pagination(number, total_pages, url_of)},
             breadcrumbs=page_crumbs,
             inputs=inputs,
         ))
