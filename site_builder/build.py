@@ -20,7 +20,7 @@ from .enrich import build_archive
 from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Addendum, Report
-from .pages import ALL_REPORTS, VALUE, Page, site_pages
+from .pages import ALL_REPORTS, VALUE, Page, PageGroup, site_page_groups
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
@@ -197,9 +197,9 @@ PAGES_PER_TASK = 200
 TASKS_PER_RENDERER = 10
 
 
-def _compile_templates(env: jinja2.Environment, names: set[str]) -> None:
-    """Every template the pages use, compiled once here rather than in each renderer."""
-    for name in sorted(names):
+def _compile_templates(env: jinja2.Environment) -> None:
+    """Every template, compiled once here rather than in each renderer."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
         try:
             env.get_template(name)
         except jinja2.TemplateError as error:
@@ -207,12 +207,32 @@ def _compile_templates(env: jinja2.Environment, names: set[str]) -> None:
             raise BuildError(f"template {where}: {error.message}") from None
 
 
+def _tasks(groups: list[PageGroup | list[Page]]) -> list[PageGroup | list[Page]]:
+    """What each renderer's task makes: a report's pages, or PAGES_PER_TASK of the others."""
+    tasks: list[PageGroup | list[Page]] = []
+    for group in groups:
+        if callable(group):
+            tasks.append(group)
+        else:
+            tasks += [group[start:start + PAGES_PER_TASK] for start in range(0, len(group), PAGES_PER_TASK)]
+    return tasks
+
+
+def _one_page_per_path(made: list[tuple[str, str]]) -> None:
+    seen: dict[str, str] = {}
+    for url, title in made:
+        path = output_path(url)
+        if path in seen:
+            raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{title}”")
+        seen[path] = title
+
+
 def render_site(reports: list[Report], content: Path, staging: Staging, templates: Path = TEMPLATES,
                 hashes: dict[str, str] | None = None, previous: Previous | None = None,
                 progress: Progress = Progress(), cache: BuildCache | None = None) -> Rendered:
-    """Every file of the site, written into `staging`: the pages (rendered on every core, or
-    linked from the previous build when what they are made from has not changed), the assets,
-    the data exports and the search index."""
+    """Every file of the site, written into `staging`: the pages (made and rendered on every
+    core, or linked from the previous build when what they are made from has not changed), the
+    assets, the data exports and the search index."""
     site = load_site_settings(content)
     assets = fingerprint_assets(templates / "static")
     urls = Urls(site["base_url"], asset_names(assets))
@@ -220,21 +240,15 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     hashes = hashes or {r.source: r.source for r in reports}
     code = fingerprint_files([PACKAGE])
     search_files, written, related = _search_stage(archive, urls, hashes, code, cache, staging, progress)
-    pages = site_pages(archive, urls, site, prose_pages(content / "pages", urls), related)
-    seen: dict[str, str] = {}
-    for page in pages:
-        path = output_path(page.url)
-        if path in seen:
-            raise BuildError(f"two pages would be written to {path}: “{seen[path]}” and “{page.title}”")
-        seen[path] = page.title
+    tasks = _tasks(site_page_groups(archive, urls, site, prose_pages(content / "pages", urls), related))
     # Everything every page is made from: the code, the templates, the site's settings.
     common = code + fingerprint_files([templates, content / "site.yaml"])
     env = environment(urls, site, templates)
-    _compile_templates(env, {page.template for page in pages})
+    _compile_templates(env)
 
-    def render_pages(task: int) -> tuple[dict[str, str], int, int]:
+    def render_pages(task: int) -> tuple[dict[str, str], int, list[tuple[str, str]]]:
         manifest, written = {}, 0
-        share = pages[task * PAGES_PER_TASK:(task + 1) * PAGES_PER_TASK]
+        share = tasks[task]() if callable(tasks[task]) else tasks[task]
         for page in share:
             path = output_path(page.url)
             manifest[path] = _fingerprint(page, common, hashes, content)
@@ -247,19 +261,20 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
             except jinja2.TemplateError as error:
                 where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
                 raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
-        return manifest, written, len(share)
+        return manifest, written, [(page.url, page.title) for page in share]
 
     manifest: dict[str, str] = {}
-    with progress.stage("Rendering pages", len(pages)) as advance:
-        for part, count, done in forked_map(render_pages, -(-len(pages) // PAGES_PER_TASK),
-                                            tasks_per_worker=TASKS_PER_RENDERER):
+    made: list[tuple[str, str]] = []  # every page's URL and title
+    with progress.stage("Rendering pages", len(tasks)) as advance:
+        for part, count, pages in forked_map(render_pages, len(tasks), tasks_per_worker=TASKS_PER_RENDERER):
             manifest.update(part)
             written += count
-            for _ in range(done):
-                advance()
+            made += pages
+            advance()
+    _one_page_per_path(made)
 
     files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
-    files["sitemap.xml"] = exports.sitemap(pages, urls)
+    files["sitemap.xml"] = exports.sitemap([url for url, _ in made], urls)
     files["robots.txt"] = exports.robots(urls)
     files["feed.xml"] = exports.feed(archive, urls, site)
     files["_redirects"] = exports.redirects(archive, urls)
@@ -268,7 +283,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
             written += staging.write(path, files[path])
         data_files = exports.write_data_files(archive, urls, staging.write, staging.stream)
         written += data_files
-    return Rendered(pages=len(pages), files=len(pages) + len(files) + data_files + search_files, written=written,
+    return Rendered(pages=len(made), files=len(made) + len(files) + data_files + search_files, written=written,
                     manifest=dict(sorted(manifest.items())))
 
 

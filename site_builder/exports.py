@@ -115,9 +115,9 @@ def write_data_files(archive: Archive, urls: Urls, write: Callable[[str, bytes],
     return files
 
 
-def sitemap(pages: list[Page], urls: Urls) -> bytes:
-    entries = "".join(f"  <url><loc>{escape(urls.absolute(page.url))}</loc></url>\n"
-                      for page in sorted(pages, key=lambda p: p.url) if page.url != urls.not_found())
+def sitemap(page_urls: list[str], urls: Urls) -> bytes:
+    entries = "".join(f"  <url><loc>{escape(urls.absolute(url))}</loc></url>\n"
+                      for url in sorted(page_urls) if url != urls.not_found())
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{entries}</urlset>\n").encode("utf-8")

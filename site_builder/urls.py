@@ -62,8 +62,9 @@ class Urls:
         review pages stay short."""
         return f"{'../' if part > 1 else ''}{quote(rec.id)}/"
 
-    def review_recommendations(self, report: Report) -> str:
-        return f"{self.review(report)}recommendations/"
+    def review_recommendations(self, report: Report, page: int = 1) -> str:
+        """The table of a review's recommendations, in pages of REVIEW_TABLE_PAGE_SIZE rows."""
+        return _paged(f"{self.review(report)}recommendations/", page)
 
     def recommendations(self, page: int = 1) -> str:
         """The archive-wide list, in pages of LIST_PAGE_SIZE rows."""

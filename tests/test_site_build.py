@@ -160,3 +160,21 @@ def test_the_reviews_index_and_a_states_reviews_are_listed_within_the_page_limit
     assert both, "no state recommended in both reviews"
     html = render_page(environment(urls, site), found[both[0]]).decode()
     assert "… and 1 more review:" in html
+
+
+def test_a_long_reviews_table_is_paged_and_every_row_is_on_one_page(monkeypatch, seed):
+    from site_builder import pages as pages_module
+    from site_builder.enrich import build_archive
+    from site_builder.render import environment, render_page
+    from site_builder.urls import Urls
+    monkeypatch.setattr(pages_module, "REVIEW_TABLE_PAGE_SIZE", 100)
+    urls = Urls("https://example.org")
+    site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
+    found = {page.url: page for page in pages_module.site_pages(build_archive([seed]), urls, site, [])}
+    first = "/reviews/kazakhstan/cycle-2/recommendations/"
+    tables = sorted((url for url in found if url.startswith(first)), key=len)
+    assert tables[0] == first and len(tables) == -(-len(seed.recommendations) // 100) > 1
+    rows = [rec.id for url in tables for _, rec in found[url].context["rows"]]
+    assert rows == [rec.id for rec in seed.recommendations]  # each once, in the report's order
+    html = render_page(environment(urls, site), found[first + "page-2/"]).decode()
+    assert f'href="{first}"' in html and "page 2 of" in html and f"{len(seed.recommendations)} recommendations" in html
