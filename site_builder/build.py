@@ -20,7 +20,8 @@ from .enrich import build_archive
 from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Addendum, Report
-from .pages import ALL_REPORTS, VALUE, Page, PageGroup, site_page_groups
+from .archive_pages import site_page_groups
+from .pages import ALL_REPORTS, VALUE, Page, PageGroup
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from .classify.taxonomy import themes_by_slug
 from .enrich import Archive
 from .model import Report
-from .pages import Page, long_date, review_title
+from .pages import long_date, review_title
 from .urls import Urls, output_path
 
 CSV_COLUMNS = [

@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from conftest import ROOT
 from site_builder.enrich import build_archive
-from site_builder.pages import site_pages
+from site_builder.archive_pages import site_pages
 from site_builder.related import related_recommendations
 from site_builder.search import TEXT_FIELDS, build_index
 from site_builder.search_export import export_search_index

@@ -108,11 +108,12 @@ def test_content_without_site_settings_builds_with_the_defaults(tmp_path):
 
 
 def test_a_long_state_record_is_listed_on_pages_of_its_own(monkeypatch, seed):
-    from site_builder import pages as pages_module
+    from site_builder import archive_pages as pages_module
+    from site_builder import pages
     from site_builder.enrich import build_archive
     from site_builder.render import environment, render_page
     from site_builder.urls import Urls
-    monkeypatch.setattr(pages_module, "LIST_PAGE_SIZE", 3)
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 3)
     monkeypatch.setattr(pages_module, "STATE_PAGE_RECOMMENDATIONS", 2)
     monkeypatch.setattr(pages_module, "STATE_PAGE_STATEMENTS", 0)
     urls = Urls("https://example.org")
@@ -140,12 +141,13 @@ def test_with_several_broken_reports_the_error_names_the_first_whichever_core_pa
 
 
 def test_the_reviews_index_and_a_states_reviews_are_listed_within_the_page_limit(monkeypatch, seed, corpus):
-    from site_builder import pages as pages_module
+    from site_builder import archive_pages as pages_module
+    from site_builder import pages
     from site_builder.enrich import build_archive
     from site_builder.parse import parse_file
     from site_builder.render import environment, render_page
     from site_builder.urls import Urls
-    monkeypatch.setattr(pages_module, "LIST_PAGE_SIZE", 1)
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 1)
     monkeypatch.setattr(pages_module, "STATE_PAGE_RECOMMENDATIONS", 0)
     monkeypatch.setattr(pages_module, "STATE_PAGE_REVIEWS", 1)
     urls = Urls("https://example.org")
@@ -163,11 +165,12 @@ def test_the_reviews_index_and_a_states_reviews_are_listed_within_the_page_limit
 
 
 def test_a_long_reviews_table_is_paged_and_every_row_is_on_one_page(monkeypatch, seed):
-    from site_builder import pages as pages_module
+    from site_builder import archive_pages as pages_module
+    from site_builder import report_pages
     from site_builder.enrich import build_archive
     from site_builder.render import environment, render_page
     from site_builder.urls import Urls
-    monkeypatch.setattr(pages_module, "REVIEW_TABLE_PAGE_SIZE", 100)
+    monkeypatch.setattr(report_pages, "REVIEW_TABLE_PAGE_SIZE", 100)
     urls = Urls("https://example.org")
     site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
     found = {page.url: page for page in pages_module.site_pages(build_archive([seed]), urls, site, [])}

@@ -8,7 +8,7 @@ import pytest
 from site_builder.across import across_cycles, theme_records
 from site_builder.classify.taxonomy import all_themes
 from site_builder.enrich import build_archive
-from site_builder.pages import site_pages
+from site_builder.archive_pages import site_pages
 from site_builder.parse import parse_file
 from site_builder.urls import Urls
 

@@ -7,7 +7,7 @@ the old URL (exports.redirects) before updating tests/expected/seed_urls.txt on 
 from conftest import ROOT
 from site_builder.build import load_site_settings
 from site_builder.enrich import build_archive
-from site_builder.pages import site_pages
+from site_builder.archive_pages import site_pages
 from site_builder.render import prose_pages
 from site_builder.urls import Urls, output_path
 

@@ -106,7 +106,7 @@ def rows_by_review(output: Path, base_url: str) -> dict[str, list[dict]]:
     return grouped
 
 
-ACROSS_CYCLES_SHOWN = 20  # on each side, as site_builder/pages.py shows them
+ACROSS_CYCLES_SHOWN = 20  # on each side, as site_builder/report_pages.py shows them
 
 
 def _cycle_order(row: dict) -> tuple:
@@ -170,7 +170,7 @@ class States:
 
     def speaker_words(self, paragraph: dict) -> str:
         """The words a paragraph opens with that name its speaker ("The Czech Republic"), which
-        become the link to the state, as site_builder/pages.py's _speaker_words finds them."""
+        become the link to the state, as site_builder/report_pages.py's _speaker_words finds them."""
         found = self.registry.match_at_start(paragraph["text"]) if paragraph["speaker"] else None
         return paragraph["text"][:found[1]] if found and found[0].iso3 == paragraph["speaker"]["iso3"] else ""
 

@@ -1,0 +1,217 @@
+"""The pages about the whole archive — home, the reviews index, states, themes, the long lists,
+search, 404 — and `site_page_groups`, every page of the site."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+
+from . import charts
+from .across import ThemeRecord, across_cycles, theme_records
+from .classify.themes import rules_by_theme
+from .enrich import Archive, Made, StateProfile
+from .model import Report
+from .pages import ALL_REPORTS, Page, PageGroup, Related, list_pages, paged, pagination
+from .report_pages import report_pages
+from .tallies import by_action_level, by_cycle, counts, share_specific, share_supported
+from .urls import Urls
+
+STATE_PAGE_RECOMMENDATIONS = 200
+STATE_PAGE_STATEMENTS = 40
+STATE_PAGE_REVIEWS = 200  # reviews listed by name on a state's page; the table has them all
+THEME_PAGE_RECOMMENDATIONS = 200
+
+
+def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page],
+                     related: Related | None = None) -> list[PageGroup | list[Page]]:
+    """Every HTML page of the site, in a stable order and in groups: each report's own pages
+    as a function that makes them, called by the renderer that renders them (made beforehand,
+    the whole record's 100,000 pages held 480 MB in the building process and took 38 s on one
+    core), then the pages about the whole archive, made here."""
+    related = related or {}
+    across = across_cycles(archive)
+    by_key = {(urls.review(report), rec.id): (report, rec)
+              for report in archive.reports for rec in report.recommendations}
+    groups: list[PageGroup | list[Page]] = [
+        functools.partial(report_pages, report, urls, related, by_key, across) for report in archive.reports]
+    pages = [_home(archive, urls, site), *_reviews(archive, urls), _states(archive, urls),
+             *_all_recommendations(archive, urls), _search(urls)]
+    for profile in archive.profiles:
+        pages.append(_state(profile, urls))
+        if profile.made:
+            pages += _state_recommendations(profile, urls, pages[-1].inputs)
+    records = theme_records(archive)
+    pages.append(_themes(records, urls))
+    for record in records:
+        pages.append(_theme(record, urls))
+        # even when empty: a theme's addresses stay when the gate withdraws it or a report goes
+        pages += _theme_recommendations(record, urls, pages[-1].inputs)
+    pages += prose
+    pages.append(Page(urls.not_found(), "404.html", "Page not found",
+                      "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))
+    return [*groups, pages]
+
+def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
+               related: Related | None = None) -> list[Page]:
+    """Every HTML page of the site, all made now (for tests and tools that look at a few)."""
+    return [page for group in site_page_groups(archive, urls, site, prose, related)
+            for page in (group() if callable(group) else group)]
+
+
+def _home(archive: Archive, urls: Urls, site: dict) -> Page:
+    all_recs = [rec for report in archive.reports for rec in report.recommendations]
+    return Page(
+        urls.home(), "home.html", site["title"], site["tagline"],
+        {"reviews": archive.reports, "counts": counts(all_recs), "total": len(all_recs),
+         "state_count": len(archive.profiles)},
+        inputs=(ALL_REPORTS,),
+    )
+
+
+def _state(profile: StateProfile, urls: Urls) -> Page:
+    state = profile.state
+    by_review: dict[str, list[Made]] = defaultdict(list)
+    order: list[Report] = []
+    for made in profile.made:
+        key = urls.review(made.report)
+        if key not in by_review:
+            order.append(made.report)
+        by_review[key].append(made)
+    made_groups = [{"report": report, "made": by_review[urls.review(report)],
+                    "share_supported": share_supported(m.recommendation for m in by_review[urls.review(report)])}
+                   for report in sorted(order, key=lambda r: (r.review.cycle or 0, r.review.state_under_review.name))]
+    parts = []
+    if profile.reviews:
+        parts.append(f"reviewed {len(profile.reviews)} time(s)")
+    if profile.made:
+        parts.append(f"made {len(profile.made)} recommendation(s) to {len(made_groups)} state(s)")
+    return Page(
+        urls.state(state), "state.html", state.name,
+        f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
+        {"profile": profile, "made_groups": made_groups, "reviews_listed": made_groups[:STATE_PAGE_REVIEWS],
+         # a state page stays short (under 200 KB) however long the record: past these, the
+         # recommendations are listed on their own pages and older statements only linked
+         "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
+         "statements": profile.statements[:STATE_PAGE_STATEMENTS],
+         "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
+         "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
+         "made_counts": counts(m.recommendation for m in profile.made),
+         "positions_chart": charts.positions_by_cycle(state.name, profile.reviews) if profile.reviews else None,
+         "received_by_cycle": by_cycle([Made(r, rec) for r in profile.reviews for rec in r.recommendations]),
+         "made_by_cycle": by_cycle(profile.made),
+         "made_levels": by_action_level(m.recommendation for m in profile.made),
+         "share_specific": share_specific(m.recommendation for m in profile.made),
+         "share_supported": share_supported(m.recommendation for m in profile.made)},
+        breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
+        inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
+                            | {m.report.source for m in profile.made}
+                            | {s.report.source for s in profile.statements})),
+    )
+
+
+def _states(archive: Archive, urls: Urls) -> Page:
+    groups: dict[str, list[StateProfile]] = defaultdict(list)
+    for profile in archive.profiles:
+        groups[profile.state.group].append(profile)
+    return Page(
+        urls.states(), "states.html", "States",
+        f"All {len(archive.profiles)} states in the archive, as states under review, "
+        "recommending states and speakers.",
+        {"groups": sorted(groups.items())},
+        breadcrumbs=(("Archive", urls.home()), ("States", urls.states())),
+        inputs=(ALL_REPORTS,),
+    )
+
+
+def _reviews(archive: Archive, urls: Urls) -> list[Page]:
+    """Every review, LIST_PAGE_SIZE a page: the whole UPR record is some 700."""
+    reports = archive.reports
+    return [Page(
+        urls.reviews(number), "reviews.html",
+        "Reviews" + (f", page {number} of {total_pages}" if total_pages > 1 else ""),
+        f"All {len(reports)} reviews in the archive"
+        + (f"; rows {first}–{first + len(chunk) - 1}." if total_pages > 1 else "."),
+        {"reviews": [{"report": r, "counts": counts(r.recommendations)} for r in chunk],
+         "pagination": pagination(number, total_pages, urls.reviews)},
+        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()))
+        + (((f"Page {number}", urls.reviews(number)),) if number > 1 else ()),
+        inputs=(ALL_REPORTS,),
+    ) for number, total_pages, chunk, first in paged(reports)]
+
+
+def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
+    rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
+    return list_pages(rows, urls.recommendations, "All recommendations", "Every recommendation in the archive, by review",
+                       (("Archive", urls.home()), ("Recommendations", urls.recommendations())), (ALL_REPORTS,))
+
+
+def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
+    state = profile.state
+    rows = [(made.report, made.recommendation) for made in profile.made]
+    return list_pages(rows, lambda n: urls.state_recommendations(state, n), f"Recommendations made by {state.name}",
+                       f"Every recommendation {state.name} made, by review",
+                       (("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state)),
+                        ("Recommendations made", urls.state_recommendations(state))), inputs)
+
+
+def _themes(records: tuple[ThemeRecord, ...], urls: Urls) -> Page:
+    shipped = [r for r in records if r.theme.shipped]
+    return Page(
+        urls.themes(), "themes.html", "Themes",
+        f"The {len(shipped)} themes every recommendation is sorted into by published rules, from the "
+        "death penalty to the rights of persons with disabilities, with how many recommendations each holds.",
+        {"records": [{"record": r, "counts": counts(m.recommendation for m in r.made)} for r in shipped],
+         "withheld": [r.theme for r in records if not r.theme.shipped]},
+        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes())),
+        inputs=(ALL_REPORTS,),
+    )
+
+
+def _theme(record: ThemeRecord, urls: Urls) -> Page:
+    theme = record.theme
+    recs = [m.recommendation for m in record.made]
+    under_review: dict[str, list[Made]] = defaultdict(list)
+    for made in record.made:
+        under_review[made.report.review.state_under_review.name].append(made)
+    reviews: dict[int, list[Made]] = defaultdict(list)  # by report, in the record's order
+    for made in record.made:
+        reviews[id(made.report)].append(made)
+    return Page(
+        urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
+        (f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}"
+         if theme.shipped else f"{theme.name}: a theme whose rules do not yet pass the archive's precision test, "
+                               "so no recommendation is given it."),
+        {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
+         "rules": rules_by_theme()[theme.slug],
+         "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
+         "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
+                                    "counts": counts(m.recommendation for m in made),
+                                    "share_supported": share_supported(m.recommendation for m in made)}
+                                   for _, made in sorted(under_review.items())],
+         "list_texts": len(recs) <= THEME_PAGE_RECOMMENDATIONS,
+         "groups": [{"report": made[0].report, "made": made} for made in reviews.values()]},
+        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme))),
+        inputs=tuple(sorted({m.report.source for m in record.made})),
+    )
+
+
+def _theme_recommendations(record: ThemeRecord, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
+    theme = record.theme
+    return list_pages([(m.report, m.recommendation) for m in record.made],
+                       lambda n: urls.theme_recommendations(theme, n), f"Recommendations on {theme.name.lower()}",
+                       f"Every recommendation on {theme.name.lower()}, by cycle and state under review",
+                       (("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme)),
+                        ("Recommendations", urls.theme_recommendations(theme))), inputs)
+
+
+def _search(urls: Urls) -> Page:
+    """The page only: its results come from the static index in the browser."""
+    return Page(
+        urls.search(), "search.html", "Search",
+        "Search every recommendation, paragraph, review and state in the archive; narrow by position, "
+        "recommending state, state under review, regional group, cycle, theme and action level.",
+        {},
+        breadcrumbs=(("Archive", urls.home()), ("Search", urls.search())),
+    )
+
+
