@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import sys
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -29,7 +28,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, schema, search_documents, word_map_of
+from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, word_map_of
 from .search_query import words_of
 from .urls import Urls
 
@@ -51,14 +50,12 @@ class Analysis:
 
 def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]:
     """The docs analysed, and the words of their indexed text (for the word map)."""
-    fields = schema()
     analysed, words = [], set()
     for doc in docs:
         by_field = {}
         for name, text in doc.fields.items():
-            made = [(sys.intern(term.decode()), freq) for term, freq, _, _ in fields[name].index(text)]
-            by_field[name] = (sum(freq for _, freq in made), tuple(term for term, _ in made),
-                              tuple(freq for _, freq in made))
+            made = index_terms(text)
+            by_field[name] = (sum(made.values()), tuple(made), tuple(made.values()))
             words.update(words_of(text))
         analysed.append(AnalysedDoc(by_field))
     return analysed, tuple(sorted(words))

@@ -7,12 +7,14 @@ import dataclasses
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.cache import BuildCache
 from site_builder.enrich import build_archive
 from site_builder.parse import parse_file
 from site_builder.related import related_recommendations
-from site_builder.search import build_index, search_documents, field_scores as whoosh_field_scores
+from site_builder.search import build_index, index_terms, schema, search_documents, field_scores as whoosh_field_scores
 from site_builder.search_export import export_search_index
 from site_builder.search_stats import analyse_archive
 from site_builder.urls import Urls
@@ -34,6 +36,38 @@ def test_scores_are_whooshs_to_the_last_bit(two_reviews):
     for field in whoosh:
         # floats compared exactly: the export rounds them
         assert {term: dict(postings.items()) for term, postings in ours[field].items()} == whoosh[field], field
+
+
+def whooshs_terms(text: str) -> dict[str, int]:
+    return {term.decode(): freq for term, freq, _, _ in schema()["body"].index(text)}
+
+
+def test_the_terms_are_whooshs_in_every_text_of_the_seed(seed):
+    # (the corpus too, when it is here: every doc's every field, in the order Whoosh meets them)
+    docs = search_documents(build_archive([seed]), URLS)
+    texts = [text for doc in docs for text in doc.fields.values()]
+    assert len(texts) > 300
+    for text in texts:
+        assert list(index_terms(text).items()) == list(whooshs_terms(text).items()), text
+
+
+def test_the_terms_are_whooshs_in_every_text_of_the_corpus(corpus):
+    reports = [parse_file(path) for path in sorted((corpus / "reports").glob("*.txt"))]
+    for doc in search_documents(build_archive(reports), URLS):
+        for text in doc.fields.values():
+            assert list(index_terms(text).items()) == list(whooshs_terms(text).items()), text
+
+
+# Words whose case, length or stem is where a shortcut would slip: a capital whose lowercase is
+# two characters (İ), one-letter words, stop words in capitals, dotted numbers, digits, ß, _.
+AWKWARD = st.sampled_from(["İstanbul", "I", "A", "THE", "The", "1.2.3", "125.42", "Straße", "x_y", "ǅ",
+                           "ratified", "ratify", "Ratifying", "women's", "e.g.", "1Ð4", "ﬁnance", "Σ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(AWKWARD, st.text(min_size=1, max_size=12)), max_size=30).map(" ".join))
+def test_the_terms_are_whooshs_in_any_text(text):
+    assert list(index_terms(text).items()) == list(whooshs_terms(text).items())
 
 
 def whoosh_related(archive, top=5):
