@@ -37,6 +37,7 @@ from site_builder.check import check_site  # noqa: E402
 KINDS = [
     (r"^reviews/[^/]+/[^/]+/part-\d+/index\.html$", "review, later part"),
     (r"^reviews/[^/]+/[^/]+/recommendations/index\.html$", "review's recommendation table"),
+    (r"^reviews/[^/]+/[^/]+/recommendations/page-\d+/index\.html$", "review's recommendation table, later page"),
     (r"^reviews/[^/]+/[^/]+/[^/]+/index\.html$", "recommendation"),
     (r"^reviews/[^/]+/[^/]+/index\.html$", "review"),
     (r"^states/[^/]+/recommendations/(page-\d+/)?index\.html$", "state's recommendation list"),
@@ -44,6 +45,7 @@ KINDS = [
     (r"^themes/[^/]+/recommendations/(page-\d+/)?index\.html$", "theme's recommendation list"),
     (r"^themes/[^/]+/index\.html$", "theme"),
     (r"^recommendations/(page-\d+/)?index\.html$", "archive's recommendation list"),
+    (r"^reviews/page-\d+/index\.html$", "reviews index, later page"),
 ]
 
 
