@@ -98,21 +98,24 @@ def test_without_javascript_everything_is_there_and_no_dead_controls(browser, se
 
 @pytest.fixture(scope="module")
 def paginated_server(tmp_path_factory):
-    """The seed built with 50 rows a list page, so the archive-wide list has four pages."""
+    """The seed built with 50 rows a list page, so the archive-wide list and the review's table
+    have four pages each."""
     import functools
     import http.server
     import threading
 
     import site_builder.pages as pages_module
+    import site_builder.report_pages as report_pages
     from site_builder.build import build
     from site_fixtures import CONTENT
 
     output = tmp_path_factory.mktemp("paginated") / "output"
-    saved, pages_module.LIST_PAGE_SIZE = pages_module.LIST_PAGE_SIZE, 50
+    saved = pages_module.LIST_PAGE_SIZE, report_pages.REVIEW_TABLE_PAGE_SIZE
+    pages_module.LIST_PAGE_SIZE = report_pages.REVIEW_TABLE_PAGE_SIZE = 50
     try:
         build(CONTENT, output)
     finally:
-        pages_module.LIST_PAGE_SIZE = saved
+        pages_module.LIST_PAGE_SIZE, report_pages.REVIEW_TABLE_PAGE_SIZE = saved
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -122,13 +125,30 @@ def paginated_server(tmp_path_factory):
     server.server_close()
 
 
-def test_filtering_a_paginated_list_searches_the_whole_archive(browser, paginated_server):
+def test_filtering_a_paged_review_table_filters_all_its_rows(browser, paginated_server):
     page = browser.new_page(base_url=paginated_server)
-    page.goto("/recommendations/?q=defamation")
+    page.goto("/reviews/kazakhstan/cycle-2/recommendations/?q=defamation")
     page.wait_for_function("document.querySelector('.filter-status').textContent.includes('of 194')")
     ids = visible_ids(page)
-    assert "126.35" in ids  # on page 4 of the static list
+    assert "126.35" in ids  # on page 4 of the static table
     assert not page.locator("#list-pages").is_visible()
     link = page.locator("#recommendations-table a", has_text="126.35")
     assert link.get_attribute("href") == "/reviews/kazakhstan/cycle-2/126.35/"
+    # the rows made from the review's JSON have the table's columns, as the built rows do
+    cells = page.evaluate("Array.from(document.querySelectorAll('#recommendations-table tbody tr'))"
+                          ".map(row => row.cells.length)")
+    assert set(cells) == {page.locator("#recommendations-table thead th").count()} == {4}
+    page.close()
+
+
+def test_filtering_a_paged_long_list_filters_its_page_and_points_to_search(browser, paginated_server):
+    page = browser.new_page(base_url=paginated_server)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/recommendations/")
+    page.get_by_label("Text").fill("the")
+    page.wait_for_function("document.querySelector('.filter-status').textContent.includes('of 50')")
+    assert not any(url.endswith(".json") for url in fetched)  # never the archive's 86 MB at 100k
+    assert page.locator(".filter-scope a", has_text="Search").get_attribute("href") == "/search/"
+    assert page.locator("#list-pages").is_visible()
     page.close()

@@ -76,8 +76,9 @@
     return document.createTextNode(text);
   }
 
-  // One table row for a record of /data/recommendations.json, like the rows the build writes.
-  function rowFromRecord(record) {
+  // One table row for a record of a review's JSON, like the rows the build writes (a review's
+  // own table has no columns for the state under review and the cycle).
+  function rowFromRecord(record, oneReview) {
     var row = document.createElement("tr");
     var states = record.recommended_by.map(function (s) { return s.name; });
     row.setAttribute("data-position", record.position);
@@ -89,11 +90,13 @@
     link.href = path;
     link.textContent = record.id;
     cell(row, link);
-    var review = document.createElement("a");
-    review.href = path.replace(/[^/]+\/$/, "");
-    review.textContent = record.state_under_review;
-    cell(row, review);
-    cell(row, textNode(String(record.cycle)));
+    if (!oneReview) {
+      var review = document.createElement("a");
+      review.href = path.replace(/[^/]+\/$/, "");
+      review.textContent = record.state_under_review;
+      cell(row, review);
+      cell(row, textNode(String(record.cycle)));
+    }
     cell(row, textNode(record.text));
     cell(row, textNode(states.join(", ")));
     var badge = document.createElement("span");
@@ -108,10 +111,11 @@
     if (!table) return;
     var everything = tools.getAttribute("data-all");
     if (everything) {
-      // The archive-wide list is paginated for reading; to filter the whole archive, load it all.
+      // A long review's table is paged for reading; to filter all its rows, load them all.
+      var oneReview = tools.hasAttribute("data-one-review");
       fetch(everything).then(function (response) { return response.json(); }).then(function (records) {
         var body = document.createElement("tbody");
-        records.forEach(function (record) { body.appendChild(rowFromRecord(record)); });
+        records.forEach(function (record) { body.appendChild(rowFromRecord(record, oneReview)); });
         table.replaceChild(body, table.tBodies[0]);
         var pages = document.getElementById("list-pages");
         if (pages) pages.hidden = true;
