@@ -11,7 +11,7 @@ from .across import ThemeRecord, across_cycles, theme_records
 from .classify.themes import rules_by_theme
 from .enrich import Archive, Made, StateProfile
 from .model import Report
-from .pages import ALL_REPORTS, Page, PageGroup, Related, list_pages, paged, pagination
+from .pages import ALL_REPORTS, Page, PageGroup, Related, list_pages, paged, pages_of, pagination
 from .report_pages import report_pages
 from .tallies import by_action_level, by_cycle, counts, share_specific, share_supported
 from .urls import Urls
@@ -54,8 +54,7 @@ def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page]
 def site_pages(archive: Archive, urls: Urls, site: dict, prose: list[Page],
                related: Related | None = None) -> list[Page]:
     """Every HTML page of the site, all made now (for tests and tools that look at a few)."""
-    return [page for group in site_page_groups(archive, urls, site, prose, related)
-            for page in (group() if callable(group) else group)]
+    return [page for group in site_page_groups(archive, urls, site, prose, related) for page in pages_of(group)]
 
 
 def _home(archive: Archive, urls: Urls, site: dict) -> Page:

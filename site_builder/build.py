@@ -21,7 +21,7 @@ from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Addendum, Report
 from .archive_pages import site_page_groups
-from .pages import ALL_REPORTS, VALUE, Page, PageGroup
+from .pages import ALL_REPORTS, VALUE, Page, PageGroup, pages_of
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
@@ -249,7 +249,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
 
     def render_pages(task: int) -> tuple[dict[str, str], int, list[tuple[str, str]]]:
         manifest, written = {}, 0
-        share = tasks[task]() if callable(tasks[task]) else tasks[task]
+        share = pages_of(tasks[task])
         for page in share:
             path = output_path(page.url)
             manifest[path] = _fingerprint(page, common, hashes, content)

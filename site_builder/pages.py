@@ -75,6 +75,11 @@ Related = dict[tuple[str, str], list[tuple[str, str]]]
 # A group of pages made on demand, by the renderer that renders them (build.py).
 PageGroup = Callable[[], list[Page]]
 
+
+def pages_of(group: PageGroup | list[Page]) -> list[Page]:
+    """A group's pages: made now if it makes them on demand."""
+    return group() if callable(group) else group
+
 # Rows per page of the long lists: keeps each page well under 200 KB of HTML.
 LIST_PAGE_SIZE = 200
 
