@@ -7,6 +7,7 @@ Everything is computed in memory first; output/ is replaced only when the whole 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,12 +154,12 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
 
 
 def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
-                  staging: Staging, progress: Progress) -> tuple[int, int, dict]:
+                  staging: Staging, progress: Progress) -> tuple[list[str], int, dict]:
     """The static search index, written into `staging`, and each recommendation's related ones;
     taken whole from the last build when neither the reports nor the code changed (a template or
     prose edit does not re-index), and otherwise made again from each report's cached analysis,
-    so that adding a report analyses only that one. Returns the number of files, how many of
-    them were made anew, and the lists."""
+    so that adding a report analyses only that one. Returns the files, how many of them were
+    made anew, and the lists."""
     key = hashlib.sha256((code + "".join(
         f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
@@ -168,15 +169,15 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
             for relative, path in files:
                 staging.write(relative, path)
             advance()
-            return len(files), 0, related
+            return [relative for relative, _ in files], 0, related
 
-        def index() -> tuple[int, int, dict]:
+        def index() -> tuple[list[str], int, dict]:
             analysis = analyse_archive(archive, urls, code, cache)
             files = write_search_index(archive, urls, staging.write, analysis)
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
                 cache.store_search(key, [(relative, staging.folder / relative) for relative in files], related)
-            return len(files), len(files), related
+            return files, len(files), related
         # In a child of its own: the analysis (half a gigabyte at 50,000 recommendations) and
         # the index's files leave nothing behind in the process that goes on to render pages.
         made = in_child(index)
@@ -189,7 +190,7 @@ class Rendered:
     pages: int
     files: int
     written: int  # files written anew; the rest were hard-linked, unchanged, from the last build
-    manifest: dict[str, str]  # page file → the fingerprint of what it was made from
+    manifest: dict[str, str]  # every file → the fingerprint of what it was made from ("": not reused)
 
 
 PAGES_PER_TASK = 200
@@ -217,6 +218,42 @@ def _tasks(groups: list[PageGroup | list[Page]]) -> list[PageGroup | list[Page]]
         else:
             tasks += [group[start:start + PAGES_PER_TASK] for start in range(0, len(group), PAGES_PER_TASK)]
     return tasks
+
+
+def _reused(staging: Staging, previous: Previous | None, path: str, fingerprint: str) -> Path | None:
+    """The new site's file at `path`, when an earlier build made it from the same inputs: kept
+    where it is (the spare had it) or linked from the published site. None: it is to be made."""
+    if staging.holds(path, fingerprint):
+        return staging.folder / path
+    if previous and previous.manifest.get(path) == fingerprint and (previous.output / path).is_file():
+        staging.write(path, previous.output / path)
+        return staging.folder / path
+    return None
+
+
+def _data_files(archive, urls: Urls, staging: Staging, previous: Previous | None, common: str,
+                hashes: dict[str, str], manifest: dict[str, str]) -> int:
+    """The data exports (`exports.write_data_files`), each review's reused when its report is
+    unchanged, and the whole archive's when no report changed; each file's fingerprint goes into
+    `manifest`. Returns the number of files written anew."""
+    written = 0
+
+    def write(path: str, data: bytes) -> None:
+        nonlocal written
+        written += staging.write(path, data)
+
+    def made_before(path: str, report: Report) -> bytes | None:
+        # a review's files come from its report, the code and the site's base URL alone
+        manifest[path] = hashlib.sha256(f"{common};{hashes[report.source]}".encode()).hexdigest()
+        found = _reused(staging, previous, path, manifest[path])
+        return found.read_bytes() if found else None
+
+    whole = hashlib.sha256("".join([common, *(f"{s}={h};" for s, h in sorted(hashes.items()))]).encode()).hexdigest()
+    archive_files = [output_path(urls.archive_data(extension)) for extension in ("csv", "json")]
+    manifest.update((path, whole) for path in archive_files)
+    unchanged = all([_reused(staging, previous, path, whole) for path in archive_files])
+    exports.write_data_files(archive, urls, write, None if unchanged else staging.stream, made_before)
+    return written + (0 if unchanged else len(archive_files))
 
 
 def _one_page_per_path(made: list[tuple[str, str]]) -> None:
@@ -253,9 +290,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
         for page in share:
             path = output_path(page.url)
             manifest[path] = _fingerprint(page, common, hashes, content)
-            old = previous.output / path if previous else None
-            if previous and previous.manifest.get(path) == manifest[path] and old.is_file():
-                staging.write(path, old)
+            if _reused(staging, previous, path, manifest[path]):
                 continue
             try:
                 written += staging.write(path, render_page(env, page))
@@ -282,10 +317,10 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     with progress.stage("Writing files", len(files)):
         for path in sorted(files):
             written += staging.write(path, files[path])
-        data_files = exports.write_data_files(archive, urls, staging.write, staging.stream)
-        written += data_files
-    return Rendered(pages=len(made), files=len(made) + len(files) + data_files + search_files, written=written,
-                    manifest=dict(sorted(manifest.items())))
+        written += _data_files(archive, urls, staging, previous, code + fingerprint_files([content / "site.yaml"]),
+                               hashes, manifest)
+    manifest.update((path, "") for path in [*staging.written, *search_files] if path not in manifest)
+    return Rendered(pages=len(made), files=len(manifest), written=written, manifest=dict(sorted(manifest.items())))
 
 
 def build(content: Path, output: Path, templates: Path = TEMPLATES,
@@ -303,14 +338,19 @@ def _build(content: Path, output: Path, templates: Path, progress: Progress, inc
     # A clean build reads nothing the last one left, but leaves what the next one can reuse.
     cache = BuildCache(cache_folder(output), read=incremental)
     reports, hashes = parse_reports(report_files(content), cache, progress)
-    previous = None
-    if incremental and is_published_by_us(output):
-        previous = Previous(output.resolve(), cache.load_manifest())
+    published = cache.load_manifest() if is_published_by_us(output) else None
+    previous = Previous(output.resolve(), published) if incremental and published is not None else None
+    spare = cache.load_manifest("spare") if incremental else None
     cache.forget_manifest()  # output/ is about to change
-    with Staging(output) as staging:
+    cache.forget_manifest("spare")  # and the spare becomes the new site
+    with Staging(output, spare) as staging:
         rendered = render_site(reports, content, staging, templates, hashes, previous, progress, cache)
-        staging.publish()
-    cache.store_manifest(rendered.manifest)
+        old = staging.publish(set(rendered.manifest))
+        cache.store_manifest(rendered.manifest)
+        if published is not None and staging.keep_as_spare(old):
+            cache.store_manifest(published, "spare")
+        elif old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     warnings = tuple(f"{report.source}: {warning}" for report in reports for warning in report.warnings)
     return BuildResult(
         reports=len(reports),

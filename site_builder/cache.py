@@ -76,27 +76,29 @@ class BuildCache:
     def store_report(self, report_hash: str, report: Report | Addendum) -> None:
         self._write_atomically(self._report_path(report_hash), pickle.dumps(report, pickle.HIGHEST_PROTOCOL))
 
-    # --- pages of the last build ----------------------------------------------------------------
-    def _manifest_path(self) -> Path:
-        return self.folder / "pages.json"
+    # --- the files of the published site, and of the spare -----------------------------------------
+    def _manifest_path(self, site: str) -> Path:
+        return self.folder / f"{site}.json"  # "published" or "spare"
 
-    def load_manifest(self) -> dict[str, str]:
-        """Output file → the fingerprint of the inputs it was made from, for the last build."""
-        if not self.read:
-            return {}
+    def load_manifest(self, site: str = "published") -> dict[str, str] | None:
+        """Every file of the published site (or of the spare kept beside it, `write.py`) → the
+        fingerprint of what it was made from ("" for files not reused by fingerprint); None when
+        not known. Read by clean builds too: they reuse nothing, but pass the record on with the
+        site they replace."""
         try:
-            return json.loads(self._manifest_path().read_text(encoding="utf-8"))
+            manifest = json.loads(self._manifest_path(site).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return None
+        return manifest if isinstance(manifest, dict) else None
 
-    def forget_manifest(self) -> None:
-        """Called before output/ changes: were the build killed between the swap and
-        store_manifest, an old manifest would describe the new site's files as the old ones."""
-        self._manifest_path().unlink(missing_ok=True)
+    def forget_manifest(self, site: str = "published") -> None:
+        """Called before that site's folder changes: were the build killed before the new record
+        is stored, an old one would describe files that are no longer there."""
+        self._manifest_path(site).unlink(missing_ok=True)
 
-    def store_manifest(self, manifest: dict[str, str]) -> None:
+    def store_manifest(self, manifest: dict[str, str], site: str = "published") -> None:
         text = json.dumps(manifest, sort_keys=True, indent=0)
-        self._write_atomically(self._manifest_path(), text.encode("utf-8"))
+        self._write_atomically(self._manifest_path(site), text.encode("utf-8"))
 
     # --- the search stage of the last build ------------------------------------------------------
     def _search_folder(self) -> Path:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager as ContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager as ContextManager, contextmanager
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
@@ -91,28 +91,52 @@ def to_json(rows: list[dict]) -> bytes:
 
 
 def write_data_files(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
-                     stream: Callable[[str], ContextManager[BinaryIO]]) -> int:
+                     stream: Callable[[str], ContextManager[BinaryIO]] | None,
+                     made_before: Callable[[str, Report], bytes | None] = lambda path, report: None) -> int:
     """Each review's recommendations as CSV and JSON, given to `write` (path in output/, bytes),
-    and the whole archive's, written through `stream` as the reviews go by: joined from the
-    reviews' files (the same bytes as dumping every row at once), so that 100,000 rows are never
-    held together, as dicts or as bytes. Returns the number of files."""
+    and the whole archive's, written through `stream` as the reviews go by (None: they are
+    unchanged): joined from the reviews' files (the same bytes as dumping every row at once), so
+    that 100,000 rows are never held together, as dicts or as bytes. `made_before(path,
+    report)` gives a review's file as an earlier build wrote it, when nothing it is made from
+    has changed since: most of the work is encoding JSON. Returns the number of files."""
+    header = to_csv([], header=True)
     files = 2
-    with stream(output_path(urls.archive_data("csv"))) as all_csv, \
-            stream(output_path(urls.archive_data("json"))) as all_json:
-        all_csv.write(to_csv([], header=True))
+    with _archive_files(stream, urls) as (all_csv, all_json):
+        all_csv.write(header)
         items = 0
         for report in archive.reports:
-            rows = recommendation_rows(report, urls)
-            as_csv, as_json = to_csv(rows), to_json(rows)
-            write(output_path(urls.review_data(report, "csv")), as_csv)
-            write(output_path(urls.review_data(report, "json")), as_json)
+            paths = output_path(urls.review_data(report, "csv")), output_path(urls.review_data(report, "json"))
+            as_csv, as_json = (made_before(path, report) for path in paths)
+            if as_csv is None or as_json is None:
+                rows = recommendation_rows(report, urls)
+                as_csv, as_json = to_csv(rows), to_json(rows)
+                write(paths[0], as_csv)
+                write(paths[1], as_json)
             files += 2
-            all_csv.write(to_csv(rows, header=False))
-            if rows:  # "[\n {…},\n {…}\n]\n": the items between the brackets
+            all_csv.write(as_csv[len(header):])
+            if as_json != b"[]\n":  # "[\n {…},\n {…}\n]\n": the items between the brackets
                 all_json.write((b"[\n" if not items else b",\n") + as_json[2:-3])
                 items += 1
         all_json.write(b"\n]\n" if items else b"[]\n")
     return files
+
+
+class _Nowhere:
+    """Where the archive-wide files' bytes go when those files are unchanged."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+@contextmanager
+def _archive_files(stream: Callable[[str], ContextManager[BinaryIO]] | None,
+                   urls: Urls) -> Iterator[tuple[BinaryIO, BinaryIO]]:
+    if stream is None:
+        yield _Nowhere(), _Nowhere()
+        return
+    with stream(output_path(urls.archive_data("csv"))) as all_csv, \
+            stream(output_path(urls.archive_data("json"))) as all_json:
+        yield all_csv, all_json
 
 
 def sitemap(page_urls: list[str], urls: Urls) -> bytes:

@@ -75,10 +75,13 @@ def test_a_killed_build_leaves_the_old_site_or_the_new(tmp_path, two_sites):
     # the kills landed both before and after the swap
     assert "published" in outcomes and "not yet" in outcomes, outcomes
     # a build after the crashes succeeds, reuses what it may, and gives the clean result
+    before = snapshot(output)
     result = build(content, output)
     wanted = "new" if (content / "reports" / extra.name).exists() else "old"
     assert snapshot(output) == expected[wanted] and result.pages > 0
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == []
+    # nothing is left beside output/ but the site it replaced, whole, kept for the next build
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == [".output.spare"]
+    assert snapshot(tmp_path / ".output.spare") == before
 
 
 def test_the_swap_is_one_step_on_linux(tmp_path):

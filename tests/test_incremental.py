@@ -34,13 +34,21 @@ def search_files(output):
     return found
 
 
+def data_files(output):
+    """The data exports: each review's CSV and JSON, and the whole archive's."""
+    found = sum(1 for path in (output / "data").rglob("*") if path.is_file())
+    assert found >= 4
+    return found
+
+
 def test_a_rebuild_with_nothing_changed_makes_no_page_anew(content, tmp_path):
     output = tmp_path / "output"
     first = build(content, output)
     again = build(content, output)
     assert first.rendered == first.files
-    # only data, feeds and assets are remade; the search index is linked from the build cache
-    assert again.rendered == again.files - again.pages - search_files(output)
+    # only feeds, redirects and assets are remade; the search index is linked from the build
+    # cache, and the data exports are kept, as their reports did not change
+    assert again.rendered == again.files - again.pages - search_files(output) - data_files(output)
     same_as_clean(content, output, tmp_path)
 
 
@@ -72,7 +80,7 @@ def test_changing_removing_and_editing_give_the_clean_result(content, tmp_path, 
     same_as_clean(content, output, tmp_path)
     (content / "pages" / "about.md").write_text("# About\n\nA new text.\n", encoding="utf-8")
     result = build(content, output)
-    assert result.rendered == result.files - result.pages - search_files(output) + 1
+    assert result.rendered == result.files - result.pages - search_files(output) - data_files(output) + 1
     same_as_clean(content, output, tmp_path)
 
 
@@ -84,7 +92,8 @@ def test_a_template_change_remakes_every_page(content, tmp_path):
     (templates / "_partials" / "position.html").write_text(
         '<span class="position position-{{ position }}">[{{ position_labels[position] }}]</span>\n')
     result = build(content, output, templates)
-    assert result.rendered == result.files - search_files(output)  # a template does not re-index
+    # a template does not re-index, nor remake the data exports
+    assert result.rendered == result.files - search_files(output) - data_files(output)
     assert "[Supported]" in (output / "reviews/kazakhstan/cycle-2/125.8/index.html").read_text(encoding="utf-8")
 
 
@@ -101,8 +110,8 @@ def test_a_clean_build_leaves_what_the_next_build_reuses(content, tmp_path):
     output = tmp_path / "output"
     build(content, output, incremental=False)
     again = build(content, output)
-    # no page remade, nor the search index; other files are rewritten
-    assert again.rendered == again.files - again.pages - search_files(output)
+    # no page remade, nor the search index, nor the data; other files are rewritten
+    assert again.rendered == again.files - again.pages - search_files(output) - data_files(output)
 
 
 def test_an_earlier_review_of_the_same_state_remakes_the_pages_that_now_look_back(content, tmp_path, corpus):
@@ -115,3 +124,28 @@ def test_an_earlier_review_of_the_same_state_remakes_the_pages_that_now_look_bac
     pages = [p.read_text(encoding="utf-8") for p in (output / "reviews" / "kazakhstan" / "cycle-2").glob("*/index.html")]
     assert sum('id="across"' in page for page in pages) > 10
     same_as_clean(content, output, tmp_path)
+
+
+def test_a_build_starts_from_the_site_before_last_and_never_writes_through_to_the_last(content, tmp_path, corpus):
+    """The site a build replaces is kept beside output/ (write.py, "the spare"); the build after
+    next starts from it, rewriting only what differs. Files shared by hard links with the
+    published site are replaced, never written into."""
+    output, spare = tmp_path / "output", tmp_path / ".output.spare"
+    build(content, output)  # site 1: the seed
+    tonga = content / "reports" / "tonga2008.txt"
+    shutil.copy(corpus / "reports" / "tonga2008.txt", tonga)
+    build(content, output)  # site 2: the seed and Tonga; site 1 is now the spare
+    assert (spare / "index.html").is_file() and not (spare / "reviews" / "tonga").exists()
+    site_2 = snapshot(output)
+    tonga.unlink()
+    result = build(content, output)  # site 3: the seed again, made from site 1
+    assert snapshot(spare) == site_2  # the site it replaced, untouched and whole
+    assert not (output / "reviews" / "tonga").exists() and not (output / "data" / "reviews" / "tonga-cycle-1.json").exists()
+    # every page was already right in site 1, so none is written; nor are the data exports.
+    # The search index is made again (the cache held site 2's), and the feeds and assets.
+    assert result.rendered == result.files - result.pages - data_files(output)
+    same_as_clean(content, output, tmp_path)
+    # a clean build makes every file anew, and keeps the site it replaced as the spare too
+    site_3 = snapshot(output)
+    clean = build(content, output, incremental=False)
+    assert clean.rendered == clean.files and snapshot(spare) == site_3

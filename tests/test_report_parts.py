@@ -51,8 +51,8 @@ def test_every_part_holds_what_its_addresses_promise_and_stays_under_the_page_li
     report = long_version(seed, 5)
     content = ROOT / "content"
     with Staging(tmp_path / "output") as staging:
-        render_site([report], content, staging)
-        staging.publish()
+        rendered = render_site([report], content, staging)
+        staging.publish(set(rendered.manifest))
     output = tmp_path / "output"
     urls = Urls(load_site_settings(content)["base_url"])
     part_urls = sorted({urls.review_part(report, n) for n in report_parts(report).values()})
