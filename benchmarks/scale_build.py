@@ -25,8 +25,10 @@ What is measured (KB and MB are 1,000 and 1,000,000 bytes):
   their parent once ("peak RSS MB" is this PSS: the memory the build holds); pages from the "Built N pages" line; the stage times from its
   "Parsing reports: 77 in 5.3 s" lines. Output: bytes and files of WORK/ours-N, the HTML pages
   among them, the largest one, and how many are over 200 KB.
-- Adding one report: a clean build leaves no cache, so an incremental build with nothing changed
-  fills it first (timed, reported as "cache fill"); then a report the archive lacks is copied
+- Adding one report: first an incremental build with nothing changed (timed, reported as "cache
+  fill"): it fills what the clean build did not keep, and it leaves the site it replaces as the
+  spare the next build starts from (site_builder/write.py), as any archive built more than
+  once has. Then a report the archive lacks is copied
   into its reports/ and `site-builder build` (incremental) is timed; it is removed again
   afterwards, so the archive stays as generated. Its ratio is to the clean build. The report:
   --add FILE, else the first real one of ../shared/corpus/recent/*.txt whose state and cycle the
@@ -267,7 +269,8 @@ def bench_scale(n: int, args: argparse.Namespace, code: Path, env: dict[str, str
     result: dict = {"scale": n, "load_average": os.getloadavg(), "archive": made}
     # Both start from nothing, as Hugo's destination does: deleting an earlier run's 130,000
     # files took 70 s of our 100k build, which Hugo was never asked to do.
-    for earlier in (output, output.parent / f".site-builder-cache-{output.name}"):
+    for earlier in (output, output.parent / f".site-builder-cache-{output.name}",
+                    output.parent / f".{output.name}.spare"):
         if earlier.exists():
             shutil.rmtree(earlier)
     result["ours"] = our_build(content, output, env, clean=True)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from whoosh.scoring import BM25F, bm25
+from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .cache import BuildCache
@@ -169,6 +169,10 @@ class _Totals:
             # Whoosh stores a field's length in one byte; the average is over every doc
             lengths = self.lengths[field]
             average = sum(lengths) / (self.count or 1) or 1
+            # `scoring.bm25`'s part that depends on the doc alone, made once per doc rather than
+            # once per posting: the same operations in the same order, so the same floats
+            k1, b = weighting.K1, weighting.B
+            norms = [k1 * ((1 - b) + b * byte_to_length(length_to_byte(length)) / average) for length in lengths]
             postings = self.postings[field]
             by_term = table[field] = {}
             for term in sorted(postings):
@@ -178,8 +182,8 @@ class _Totals:
                     docs, weights = array("i", (d for d, _ in pairs)), array("d", (w for _, w in pairs))
                 idf = math.log(self.count / (len(docs) + 1)) + 1
                 for place, number in enumerate(docs):  # each weight becomes its score, in place
-                    weights[place] = bm25(idf, weights[place], byte_to_length(length_to_byte(lengths[number])),
-                                          average, weighting.B, weighting.K1)
+                    weight = weights[place]
+                    weights[place] = idf * ((weight * (k1 + 1)) / (weight + norms[number]))
                 by_term[term] = Postings(docs, weights)
         return table
 
