@@ -141,3 +141,18 @@ def test_the_cached_analysis_gives_the_files_of_an_uncached_one(seed, corpus, tm
     archive = build_archive([seed, tonga])
     assert export_search_index(archive, URLS, analyse_archive(archive, URLS, "code", cache)) == \
         export_search_index(archive, URLS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(0, 80), st.sampled_from([0.25, 0.5, 1.0, 1.5, 3.0]), max_size=60),
+       st.integers(1, 70))
+def test_the_best_candidates_are_a_full_sort_cut_short(scored, count):
+    """`related._best` (numpy's partition, then a sort of what passes): the same pairs, in the
+    same order, as sorting every (doc, score) by score, then doc — ties at the cut included."""
+    import numpy
+    from site_builder.related import _best
+    docs = sorted(scored)  # as numpy.flatnonzero gives them
+    candidates = numpy.array(docs, dtype=numpy.intp)
+    scores = numpy.array([scored[doc] for doc in docs], dtype=numpy.float64)
+    expected = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:count]
+    assert _best(candidates, scores, count) == expected
