@@ -96,8 +96,22 @@ class Staging:
         try:
             path.unlink()
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                self._make_folders(path)
+        except NotADirectoryError:
+            self._make_folders(path)
+        except IsADirectoryError:  # the spare had a folder where this file goes
+            shutil.rmtree(path)
         return path
+
+    def _make_folders(self, path: Path) -> None:
+        """The folders down to `path`, where the spare has a file in the way of one of them."""
+        for folder in reversed(path.parents):
+            if folder.is_relative_to(self.folder) and not folder.is_dir():
+                folder.unlink(missing_ok=True)
+                folder.mkdir()
 
     def write(self, relative: str, data: bytes | Path) -> bool:
         """Write one file: its bytes, or the path of an unchanged file of the current output,
@@ -144,7 +158,10 @@ class Staging:
 
 def _delete_with_empty_folders(folder: Path, relative: str) -> None:
     path = folder / relative
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return  # gone, or the new site has a folder there or on the way
     for parent in path.parents:
         if parent == folder:
             break

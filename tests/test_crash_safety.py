@@ -117,3 +117,25 @@ def test_work_spread_over_forked_workers_comes_back_whole_and_errors_surface():
         return n
     with pytest.raises(BuildError, match="review.html:4: boom"):
         list(forked_map(failing, 6, workers=2))
+
+
+def test_a_build_from_the_spare_turns_files_into_folders_and_folders_into_files(tmp_path):
+    """What the spare has in the way (a file where a folder now goes, or the reverse) is
+    replaced, and what the new site does not have is deleted."""
+    from site_builder.write import Staging
+    output = tmp_path / "output"
+    made_from = {"x/index.html": "a", "y": "b", "z/old/index.html": "c"}
+    for _ in range(2):  # the second publish keeps the first site as the spare
+        with Staging(output) as staging:
+            for relative in made_from:
+                staging.write(relative, relative.encode())
+            staging.keep_as_spare(staging.publish(set(made_from)))
+    with Staging(output, spare=made_from) as staging:
+        assert staging.holds("z/old/index.html", "c") and not staging.holds("y", "other")
+        new = {"x": b"a file now", "y/index.html": b"a folder now"}
+        for relative, data in new.items():
+            staging.write(relative, data)
+        staging.publish(set(new))
+    found = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert found == {**new, ".site-builder-output": found[".site-builder-output"]}
+    assert not (output / "z").exists()  # its emptied folders go too
