@@ -49,7 +49,7 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
         found = {}
         # Every doc's summed score, and whether any key term matched it, as numpy vectors: the
         # sum was a Python loop over each key term's postings (tens of thousands of docs for a
-        # common term), 40 s at 100,000 recommendations. The additions are the same, in the
+        # common term), 26 s at 100,000 recommendations. The additions are the same, in the
         # same order (term by term, from 0.0), so the sums are the same floats.
         summed = numpy.zeros(len(docs))
         matched = numpy.zeros(len(docs), dtype=bool)
