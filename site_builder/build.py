@@ -139,11 +139,16 @@ class Previous:
     manifest: dict[str, str]  # output file → fingerprint of its inputs
 
 
+def _every_report(hashes: dict[str, str]) -> str:
+    """What a file made from the whole archive is fingerprinted by: every report and its hash."""
+    return "".join(f"{source}={digest};" for source, digest in sorted(hashes.items()))
+
+
 def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path) -> str:
     digest = hashlib.sha256(common.encode())
     for source in page.inputs:
         if source == ALL_REPORTS:
-            digest.update("".join(f"{s}={h};" for s, h in sorted(hashes.items())).encode())
+            digest.update(_every_report(hashes).encode())
         elif source.startswith("file:"):
             digest.update(content_hash(Path(source[5:]).read_bytes()).encode())
         elif source.startswith(VALUE):
@@ -160,8 +165,7 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
     prose edit does not re-index), and otherwise made again from each report's cached analysis,
     so that adding a report analyses only that one. Returns the files, how many of them were
     made anew, and the lists."""
-    key = hashlib.sha256((code + "".join(
-        f"{source}={digest};" for source, digest in sorted(hashes.items()))).encode()).hexdigest()
+    key = hashlib.sha256((code + _every_report(hashes)).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
         found = cache.load_search(key) if cache else None
         if found is not None:
@@ -242,13 +246,12 @@ def _data_files(archive, urls: Urls, staging: Staging, previous: Previous | None
         nonlocal written
         written += staging.write(path, data)
 
-    def made_before(path: str, report: Report) -> bytes | None:
+    def made_before(path: str, report: Report) -> Path | None:
         # a review's files come from its report, the code and the site's base URL alone
         manifest[path] = hashlib.sha256(f"{common};{hashes[report.source]}".encode()).hexdigest()
-        found = _reused(staging, previous, path, manifest[path])
-        return found.read_bytes() if found else None
+        return _reused(staging, previous, path, manifest[path])
 
-    whole = hashlib.sha256("".join([common, *(f"{s}={h};" for s, h in sorted(hashes.items()))]).encode()).hexdigest()
+    whole = hashlib.sha256((common + _every_report(hashes)).encode()).hexdigest()
     archive_files = [output_path(urls.archive_data(extension)) for extension in ("csv", "json")]
     manifest.update((path, whole) for path in archive_files)
     unchanged = all([_reused(staging, previous, path, whole) for path in archive_files])

@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager as ContextManager, contextmanager
+from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
@@ -92,27 +93,32 @@ def to_json(rows: list[dict]) -> bytes:
 
 def write_data_files(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
                      stream: Callable[[str], ContextManager[BinaryIO]] | None,
-                     made_before: Callable[[str, Report], bytes | None] = lambda path, report: None) -> int:
+                     made_before: Callable[[str, Report], Path | None] = lambda path, report: None) -> int:
     """Each review's recommendations as CSV and JSON, given to `write` (path in output/, bytes),
     and the whole archive's, written through `stream` as the reviews go by (None: they are
     unchanged): joined from the reviews' files (the same bytes as dumping every row at once), so
     that 100,000 rows are never held together, as dicts or as bytes. `made_before(path,
-    report)` gives a review's file as an earlier build wrote it, when nothing it is made from
-    has changed since: most of the work is encoding JSON. Returns the number of files."""
+    report)` gives a review's file as an earlier build wrote it (already in the new site), when
+    nothing it is made from has changed since: most of the work is encoding JSON. Returns the
+    number of files."""
     header = to_csv([], header=True)
     files = 2
     with _archive_files(stream, urls) as (all_csv, all_json):
         all_csv.write(header)
         items = 0
         for report in archive.reports:
+            files += 2
             paths = output_path(urls.review_data(report, "csv")), output_path(urls.review_data(report, "json"))
-            as_csv, as_json = (made_before(path, report) for path in paths)
-            if as_csv is None or as_json is None:
+            found = [made_before(path, report) for path in paths]
+            if None not in found:
+                if stream is None:
+                    continue  # kept, and the archive's files are too: nothing to join
+                as_csv, as_json = (path.read_bytes() for path in found)
+            else:
                 rows = recommendation_rows(report, urls)
                 as_csv, as_json = to_csv(rows), to_json(rows)
                 write(paths[0], as_csv)
                 write(paths[1], as_json)
-            files += 2
             all_csv.write(as_csv[len(header):])
             if as_json != b"[]\n":  # "[\n {…},\n {…}\n]\n": the items between the brackets
                 all_json.write((b"[\n" if not items else b",\n") + as_json[2:-3])
@@ -122,7 +128,8 @@ def write_data_files(archive: Archive, urls: Urls, write: Callable[[str, bytes],
 
 
 class _Nowhere:
-    """Where the archive-wide files' bytes go when those files are unchanged."""
+    """Where the archive-wide files' bytes go when those files are unchanged (a review's files
+    missing from the earlier build are still made)."""
 
     def write(self, data: bytes) -> int:
         return len(data)
