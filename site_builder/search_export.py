@@ -73,20 +73,22 @@ def _encoded_postings(scores: ScoreTable, by_ref: dict[int, int], about_ref: dic
 
 
 def _encoded_places(analysis: Analysis) -> dict[str, bytes]:
-    """term → {doc: [place, …]} in JSON (keys sorted as text, like every file of the index).
-    Written doc by doc straight into each term's bytes: as lists of ints, the places of every
-    word of the archive took some 80 bytes each (40 MB at 10,000 recommendations), as JSON
-    text they take 5. On one core: encoded by forked workers, each copied what it read of the
-    docs, and the search stage's peak went from 0.8 to 1.1 GB at 100,000 recommendations."""
-    encoded: dict[str, bytearray] = {}
-    for number, places in term_positions(analysis, order=sorted(range(len(analysis.docs)), key=str)):
+    """term → {doc: [place, …]} in JSON, docs in number order. The places of recommendations
+    and paragraphs come joined from the analysis (`Analysis.places`); those of the other docs —
+    the reviews, numbered before them, and the states, after — are found here, from the word
+    map. As lists of ints, the places of every word of the archive took some 80 bytes each (40
+    MB at 10,000 recommendations); as JSON text they take 5."""
+    placed = analysis.placed
+    first = min(placed, default=len(analysis.docs))
+    before: dict[str, list[bytes]] = defaultdict(list)
+    after: dict[str, list[bytes]] = defaultdict(list)
+    others = (number for number in range(len(analysis.docs)) if number not in placed)
+    for number, places in term_positions(analysis, order=others):
         for term, found in places.items():
-            if term in encoded:
-                encoded[term] += b","
-            else:
-                encoded[term] = bytearray(b"{")
-            encoded[term] += b'"%d":[%s]' % (number, ",".join(map(str, found)).encode())
-    return {term: bytes(text + b"}") for term, text in encoded.items()}
+            (before if number < first else after)[term].append(b'"%d":[%s]' % (number, ",".join(map(str, found)).encode()))
+    own = analysis.places
+    return {term: b"{" + b",".join(filter(None, (b",".join(before.get(term, ())), own.get(term), b",".join(after.get(term, ())))))
+            + b"}" for term in sorted({*own, *before, *after})}
 
 
 def _runs(numbers: list[int]) -> list[int]:

@@ -62,7 +62,8 @@ for as long as that name is listed in meta.json's "split" and the term is longer
   level and themes as one number: 0 neither (or not a recommendation), else abouts[about − 1].
   Carrying both in each posting lets a query count every facet over its results from facets.json
   alone, whichever docs they are.
-- `search/places/{shard}.json`: {term: {doc: [place, …]}} — read only for phrases.
+- `search/places/{shard}.json`: {term: {doc: [place, …]}}, each term's docs in number order
+  (not sorted as text) — read only for phrases.
 - `search/docs/{n}.json`: the records of docs C·n … C·n + C − 1, in doc order, each
   {"u": URL, "k": kind, "t": title, "x": text, "i": recommendation id, "p": position,
    "b": [recommending states], "r": state under review, "c": cycle}.
