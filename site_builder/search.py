@@ -21,7 +21,7 @@ from whoosh.lang.porter import stem
 from .enrich import Archive
 from .model import Paragraph, Recommendation, Report, State
 from .pages import review_title
-from .search_query import WORD, WORD_PATTERN, words_of
+from .search_query import WORD, WORD_PATTERN
 from .urls import Urls
 
 # Field boosts. Whoosh multiplies a term's frequency by its field's boost at indexing time, and
@@ -230,10 +230,6 @@ def _lemmas(word: str) -> set[str]:
 
 def _word_forms(word: str) -> set[str]:
     return {form for lemma in _lemmas(word) for form in (lemma, _plural(lemma), _past(lemma), _gerund(lemma))}
-
-
-def word_map(docs: list[SearchDoc]) -> dict[str, str]:
-    return word_map_of({word for doc in docs for text in doc.fields.values() for word in words_of(text)})
 
 
 def word_map_of(seen: set[str]) -> dict[str, str]:
