@@ -159,29 +159,37 @@ def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path)
 
 
 def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
-                  staging: Staging, progress: Progress) -> tuple[list[str], int, dict]:
+                  staging: Staging, previous: Previous | None, progress: Progress) -> tuple[dict[str, str], int, dict]:
     """The static search index, written into `staging`, and each recommendation's related ones;
     taken whole from the last build when neither the reports nor the code changed (a template or
     prose edit does not re-index), and otherwise made again from each report's cached analysis,
-    so that adding a report analyses only that one. Returns the files, how many of them were
-    made anew, and the lists."""
+    so that adding a report analyses only that one. A file is fingerprinted by its bytes and
+    written only when no earlier build left it as it is: at 100,000 recommendations replacing
+    a file costs 0.7 ms here, and the index has 26,000. Returns the files with their
+    fingerprints, how many were written anew, and the lists."""
     key = hashlib.sha256((code + _every_report(hashes)).encode()).hexdigest()
     with progress.stage("Indexing for search", 1) as advance:
         found = cache.load_search(key) if cache else None
-        if found is not None:
-            files, related = found
-            for relative, path in files:
-                staging.write(relative, path)
+        if found is not None and all(_reused(staging, previous, path, digest) for path, digest in found[0].items()):
             advance()
-            return [relative for relative, _ in files], 0, related
+            return found[0], 0, found[1]
 
-        def index() -> tuple[list[str], int, dict]:
+        def index() -> tuple[dict[str, str], int, dict]:
+            files: dict[str, str] = {}
+            written = 0
+
+            def put(path: str, data: bytes) -> None:
+                nonlocal written
+                files[path] = hashlib.sha256(data).hexdigest()
+                if not _reused(staging, previous, path, files[path]):
+                    written += staging.write(path, data)
+
             analysis = analyse_archive(archive, urls, code, cache)
-            files = write_search_index(archive, urls, staging.write, analysis)
+            write_search_index(archive, urls, put, analysis)
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
-                cache.store_search(key, [(relative, staging.folder / relative) for relative in files], related)
-            return files, len(files), related
+                cache.store_search(key, files, related)
+            return files, written, related
         # In a child of its own: the analysis (half a gigabyte at 50,000 recommendations) and
         # the index's files leave nothing behind in the process that goes on to render pages.
         made = in_child(index)
@@ -280,7 +288,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     archive = build_archive(reports)
     hashes = hashes or {r.source: r.source for r in reports}
     code = fingerprint_files([PACKAGE])
-    search_files, written, related = _search_stage(archive, urls, hashes, code, cache, staging, progress)
+    search_files, written, related = _search_stage(archive, urls, hashes, code, cache, staging, previous, progress)
     tasks = _tasks(site_page_groups(archive, urls, site, prose_pages(content / "pages", urls), related))
     # Everything every page is made from: the code, the templates, the site's settings.
     common = code + fingerprint_files([templates, content / "site.yaml"])
@@ -322,7 +330,8 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
             written += staging.write(path, files[path])
         written += _data_files(archive, urls, staging, previous, code + fingerprint_files([content / "site.yaml"]),
                                hashes, manifest)
-    manifest.update((path, "") for path in [*staging.written, *search_files] if path not in manifest)
+    manifest.update(search_files)
+    manifest.update((path, "") for path in staging.written if path not in manifest)
     return Rendered(pages=len(made), files=len(manifest), written=written, manifest=dict(sorted(manifest.items())))
 
 

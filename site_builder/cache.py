@@ -101,39 +101,27 @@ class BuildCache:
         self._write_atomically(self._manifest_path(site), text.encode("utf-8"))
 
     # --- the search stage of the last build ------------------------------------------------------
-    def _search_folder(self) -> Path:
-        return self.folder / "search-index"
+    def _search_path(self) -> Path:
+        return self.folder / "search-stage.pickle"
 
-    def load_search(self, key: str) -> tuple[list[tuple[str, Path]], Any] | None:
+    def load_search(self, key: str) -> tuple[dict[str, str], Any] | None:
         """What the search stage made last time, when it was made from the same inputs (`key`):
-        its files (path in output/, file here) and the related lists."""
+        its files (path in output/ → the hash of its bytes; the files themselves are in the
+        published site or the spare) and the related lists."""
         if not self.read:
             return None
-        folder = self._search_folder()
         try:
-            with (folder / "related.pickle").open("rb") as file:
-                stored_key, related = pickle.load(file)
+            with self._search_path().open("rb") as file:
+                stored = pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             return None
-        if stored_key != key:
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key):
             return None
-        files = folder / "files"
-        return sorted((path.relative_to(files).as_posix(), path) for path in files.rglob("*") if path.is_file()), related
+        return stored[1], stored[2]
 
-    def store_search(self, key: str, files: list[tuple[str, Path]], related: Any) -> None:
-        """Keep the search stage's files (hard links to those just written into the staging
-        folder: files are never changed in place) and its related lists. The lists are written
-        last, so a store cut short is never taken for a whole one."""
-        folder = self._search_folder()
-        shutil.rmtree(folder, ignore_errors=True)
-        for relative, source in files:
-            target = folder / "files" / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
-        self._write_atomically(folder / "related.pickle", pickle.dumps((key, related), pickle.HIGHEST_PROTOCOL))
+    def store_search(self, key: str, files: dict[str, str], related: Any) -> None:
+        shutil.rmtree(self.folder / "search-index", ignore_errors=True)  # what older builds kept
+        self._write_atomically(self._search_path(), pickle.dumps((key, files, related), pickle.HIGHEST_PROTOCOL))
 
     # --- each report's search docs, analysed ---------------------------------------------------
     def _analysis_path(self, key: str) -> Path:

@@ -46,8 +46,8 @@ def test_a_rebuild_with_nothing_changed_makes_no_page_anew(content, tmp_path):
     first = build(content, output)
     again = build(content, output)
     assert first.rendered == first.files
-    # only feeds, redirects and assets are remade; the search index is linked from the build
-    # cache, and the data exports are kept, as their reports did not change
+    # only feeds, redirects and assets are remade; the search index and the data exports are
+    # kept, as their reports did not change
     assert again.rendered == again.files - again.pages - search_files(output) - data_files(output)
     same_as_clean(content, output, tmp_path)
 
@@ -106,6 +106,19 @@ def test_a_damaged_cache_is_ignored(content, tmp_path):
     same_as_clean(content, output, tmp_path)
 
 
+def test_a_search_file_gone_from_both_earlier_sites_is_made_again(content, tmp_path):
+    """The search stage's cache keeps each file's hash, not the file: a file neither the
+    published site nor the spare still has sends the stage back to making the index."""
+    output = tmp_path / "output"
+    build(content, output)
+    build(content, output)  # the first site is now the spare
+    for site in (output, tmp_path / ".output.spare"):
+        (site / "search" / "meta.json").unlink()
+    again = build(content, output)
+    assert again.rendered == again.files - again.pages - search_files(output) - data_files(output) + 1
+    same_as_clean(content, output, tmp_path)
+
+
 def test_a_clean_build_leaves_what_the_next_build_reuses(content, tmp_path):
     output = tmp_path / "output"
     build(content, output, incremental=False)
@@ -142,8 +155,9 @@ def test_a_build_starts_from_the_site_before_last_and_never_writes_through_to_th
     assert snapshot(spare) == site_2  # the site it replaced, untouched and whole
     assert not (output / "reviews" / "tonga").exists() and not (output / "data" / "reviews" / "tonga-cycle-1.json").exists()
     # every page was already right in site 1, so none is written; nor are the data exports.
-    # The search index is made again (the cache held site 2's), and the feeds and assets.
-    assert result.rendered == result.files - result.pages - data_files(output)
+    # The search index is made again (the cache held site 2's), but its files come out as site
+    # 1 had them, so none is written either: only the feeds and assets are.
+    assert result.rendered == result.files - result.pages - data_files(output) - search_files(output)
     same_as_clean(content, output, tmp_path)
     # a clean build makes every file anew, and keeps the site it replaced as the spare too
     site_3 = snapshot(output)
