@@ -31,9 +31,10 @@ What is measured (KB and MB are 1,000 and 1,000,000 bytes):
   once has. Then a report the archive lacks is copied
   into its reports/ and `site-builder build` (incremental) is timed; it is removed again
   afterwards, so the archive stays as generated. Its ratio is to the clean build. The report:
-  --add FILE, else the first real one of ../shared/corpus/recent/*.txt whose state and cycle the
-  archive does not hold, else (at 100k they all are) one made by scale_corpus.py's recipe for a
-  free state and cycle.
+  --add FILE, else the next review to be held, made by scale_corpus.py's recipe for the last
+  session of the last cycle (`generated_report`): new reports are the latest session's. An old
+  review filled in costs more (the search index numbers docs in the order reviews were held, so
+  every later doc moves): give it with --add to measure that case.
 - Hugo (Debian's, `apt-get install -y hugo` when `hugo` is missing; skipped with a message if
   that fails). `benchmarks/hugo/convert.py` turns our build's JSON exports (and, for what they
   do not hold, the `parse --json` contract of each report) into a Hugo site, WORK/hugo-site-N,
@@ -161,9 +162,11 @@ def our_build(content: Path, output: Path, env: dict[str, str], clean: bool) -> 
 
 
 def generated_report(work: Path, code: Path, held: set[str]) -> Path:
-    """A synthetic report made as benchmarks/scale_corpus.py makes them, for the first (state,
-    cycle) that neither the archive nor a real report holds, under a symbol no generated report
-    reaches (A/HRC/<session>/900); written to WORK/added/."""
+    """A synthetic report made as benchmarks/scale_corpus.py makes them: the next review to be
+    held, at the last Working Group session of the last cycle, of the first state that has no
+    review in that cycle, under a symbol no generated report reaches (A/HRC/<session>/900);
+    written to WORK/added/. New UPR reports are those of the latest session: this is the one
+    CI sees when the UN publishes a report."""
     sys.path.insert(0, str(code / "benchmarks"))
     import scale_corpus as corpus
     from site_builder.parse import parse_file
@@ -171,9 +174,9 @@ def generated_report(work: Path, code: Path, held: set[str]) -> Path:
 
     real = sorted((code / "content" / "reports").glob("*.txt")) + sorted((CORPUS / "reports").glob("*.txt"))
     sources, names, rng = corpus.read_sources(real), corpus.display_names(), random.Random(0)
-    state, cycle = next((state, cycle) for state in load_registry().all() for cycle in range(1, corpus.CYCLES + 1)
+    state, cycle = next((state, cycle) for cycle in range(corpus.CYCLES, 0, -1) for state in load_registry().all()
                         if f"{state.slug}-cycle-{cycle}" not in held and (state.iso3, cycle) not in sources.keys)
-    session = corpus.session_range(cycle)[0]
+    session = corpus.session_range(cycle)[-1]
     items = tuple(rng.sample(range(len(sources.pool)), round(statistics.mean(sources.sizes))))
     path = work / "added" / f"added-{state.slug}-cycle-{cycle}.txt"
     path.parent.mkdir(exist_ok=True)
@@ -187,17 +190,12 @@ def generated_report(work: Path, code: Path, held: set[str]) -> Path:
 
 
 def report_to_add(chosen: Path | None, output: Path, work: Path, code: Path) -> Path:
-    """--add FILE; else a real report whose review (state, cycle) the archive lacks; else a
-    generated one."""
-    from site_builder.parse import parse_file
-    from site_builder.urls import review_key
-
+    """--add FILE; else a generated report of the latest session. (The real recent reports
+    are of cycle 4, older than the archive's synthetic cycles 5 and 6: added, they would be
+    an old report filled in, not a new one.)"""
     if chosen:
         return chosen
     held = {path.stem for path in (output / "data" / "reviews").glob("*.json")}
-    for path in sorted(p for p in (CORPUS / "recent").glob("*.txt") if "Add" not in p.name):
-        if review_key(parse_file(path)).replace("/", "-") not in held:
-            return path
     return generated_report(work, code, held)
 
 

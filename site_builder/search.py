@@ -144,17 +144,30 @@ def _record(url: str, kind: str, title: str, text: str, rec_id: str = "", positi
 
 
 def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
-    """Every searchable doc, numbered by its place in this list: the reviews in archive order,
-    then for each review its recommendations then its paragraphs (list lead-ins left out: their
-    items are the recommendations), then the states by name."""
-    docs = [SearchDoc("review", urls, report=report) for report in archive.reports]
-    for report in archive.reports:
+    """Every searchable doc, numbered by its place in this list: for each review, in the order
+    the reviews took place, its recommendations then its paragraphs (list lead-ins left out:
+    their items are the recommendations); then the reviews themselves, in archive order; then
+    the states by name. A new review's recommendations and paragraphs come after every earlier
+    review's, whose numbers stay as they were, and so do the index's files that hold them (a
+    file costs the build that replaces it 0.7 ms: 20,000 files of docs at 100,000
+    recommendations)."""
+    docs = []
+    for report in sorted(archive.reports, key=_when_held):
         docs += [SearchDoc(RECOMMENDATION, urls, report=report, rec=rec) for rec in report.recommendations]
         lead_ins = {rec.paragraph for rec in report.recommendations}
         docs += [SearchDoc("paragraph", urls, report=report, para=para)
                  for para in report.paragraphs if para.number not in lead_ins]
+    docs += [SearchDoc("review", urls, report=report) for report in archive.reports]
     docs += [SearchDoc("state", urls, state=profile.state) for profile in archive.profiles]
     return docs
+
+
+def _when_held(report: Report) -> tuple:
+    """A review's place in time: by cycle, Working Group session and date, those not known last
+    (reviews held the same day keep the archive's order: the sort is stable)."""
+    review = report.review
+    return (review.cycle is None, review.cycle or 0, review.wg_session is None, review.wg_session or 0,
+            review.review_date is None, review.review_date or "")
 
 
 def schema() -> Schema:

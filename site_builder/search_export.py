@@ -75,20 +75,17 @@ def _encoded_postings(scores: ScoreTable, by_ref: dict[int, int], about_ref: dic
 def _encoded_places(analysis: Analysis) -> dict[str, bytes]:
     """term → {doc: [place, …]} in JSON, docs in number order. The places of recommendations
     and paragraphs come joined from the analysis (`Analysis.places`); those of the other docs —
-    the reviews, numbered before them, and the states, after — are found here, from the word
-    map. As lists of ints, the places of every word of the archive took some 80 bytes each (40
+    the reviews and the states, numbered after them (`search.search_documents`) — are found
+    here, from the word map. As lists of ints, the places of every word of the archive took some 80 bytes each (40
     MB at 10,000 recommendations); as JSON text they take 5."""
     placed = analysis.placed
-    first = min(placed, default=len(analysis.docs))
-    before: dict[str, list[bytes]] = defaultdict(list)
-    after: dict[str, list[bytes]] = defaultdict(list)
-    others = (number for number in range(len(analysis.docs)) if number not in placed)
-    for number, places in term_positions(analysis, order=others):
+    others: dict[str, list[bytes]] = defaultdict(list)
+    for number, places in term_positions(analysis, (n for n in range(len(analysis.docs)) if n not in placed)):
         for term, found in places.items():
-            (before if number < first else after)[term].append(b'"%d":[%s]' % (number, ",".join(map(str, found)).encode()))
+            others[term].append(b'"%d":[%s]' % (number, ",".join(map(str, found)).encode()))
     own = analysis.places
-    return {term: b"{" + b",".join(filter(None, (b",".join(before.get(term, ())), own.get(term), b",".join(after.get(term, ())))))
-            + b"}" for term in sorted({*own, *before, *after})}
+    return {term: b"{" + b",".join(filter(None, (own.get(term), b",".join(others.get(term, ()))))) + b"}"
+            for term in sorted({*own, *others})}
 
 
 def _runs(numbers: list[int]) -> list[int]:
