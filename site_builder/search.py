@@ -249,27 +249,22 @@ def word_map_of(seen: set[str]) -> dict[str, str]:
     """Every surface word of the indexed text (`seen`) → the term the analyser makes of it (""
     when it drops the word); plus the stop words and one-character words a query may hold, and
     the other inflections of the text's words that the analyser makes into an indexed term."""
-    term_of = _term_maker()
-    mapping = {word: term_of(word) for word in seen | set(STOP_WORDS) | set("abcdefghijklmnopqrstuvwxyz0123456789")}
+    mapping = {word: term_of_word(word) for word in seen | set(STOP_WORDS) | set("abcdefghijklmnopqrstuvwxyz0123456789")}
     for word in sorted(seen):
         if not word.isalpha() or not mapping[word]:
             continue
         for form in sorted(form for form in _word_forms(word) if form not in mapping):
-            if term_of(form) == mapping[word]:
+            if term_of_word(form) == mapping[word]:
                 mapping[form] = mapping[word]
     return dict(sorted(mapping.items()))
 
 
-def _term_maker():
-    """word → the one term the analyser makes of it, or "" (cached: the same words recur)."""
-    ana = analyzer()
-
-    @functools.cache
-    def term_of(word: str) -> str:
-        terms = [token.text for token in ana(word)]
-        return terms[0] if len(terms) == 1 else ""
-
-    return term_of
+@functools.lru_cache(maxsize=None)
+def term_of_word(word: str) -> str:
+    """The one term the analyser makes of one word, or "" (it drops the word, or splits it):
+    by `index_terms`, which does what the analyser does in a fifth of the time."""
+    made = index_terms(word)
+    return next(iter(made)) if len(made) == 1 and sum(made.values()) == 1 else ""
 
 
 def field_scores(index: SearchIndex) -> Scores:

@@ -28,7 +28,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, word_map_of
+from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, term_of_word, word_map_of
 from .search_query import words_of
 from .urls import Urls
 
@@ -80,16 +80,10 @@ def _own_places(doc: SearchDoc) -> tuple[tuple[str, bytes], ...]:
         return ()
     places: dict[str, list[int]] = {}
     for place, word in enumerate(words_of(shown)):
-        term = _term_of_word(word)
+        term = term_of_word(word)
         if term:
             places.setdefault(term, []).append(place)
     return tuple((term, b"[%s]" % ",".join(map(str, found)).encode()) for term, found in places.items())
-
-
-def _term_of_word(word: str) -> str:
-    """The one term the analyser makes of one word (a token of `words_of`), or ""."""
-    made = index_terms(word)
-    return next(iter(made)) if len(made) == 1 and sum(made.values()) == 1 else ""
 
 
 def _analysis_key(code: str, docs: list[SearchDoc]) -> str:
