@@ -20,6 +20,7 @@ STATE_PAGE_RECOMMENDATIONS = 200
 STATE_PAGE_STATEMENTS = 40
 STATE_PAGE_REVIEWS = 200  # reviews listed by name on a state's page; the table has them all
 THEME_PAGE_RECOMMENDATIONS = 200
+STATES_PER_TASK = 25
 
 
 def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page],
@@ -34,12 +35,13 @@ def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page]
               for report in archive.reports for rec in report.recommendations}
     groups: list[PageGroup | list[Page]] = [
         functools.partial(report_pages, report, urls, related, by_key, across) for report in archive.reports]
+    # the states' pages too are made by the renderers, some states to a task (5 s at 100,000
+    # recommendations, on one core when made here)
+    profiles = archive.profiles
+    groups += [functools.partial(_states_pages, profiles[start:start + STATES_PER_TASK], urls)
+               for start in range(0, len(profiles), STATES_PER_TASK)]
     pages = [_home(archive, urls, site), *_reviews(archive, urls), _states(archive, urls),
              *_all_recommendations(archive, urls), _search(urls)]
-    for profile in archive.profiles:
-        pages.append(_state(profile, urls))
-        if profile.made:
-            pages += _state_recommendations(profile, urls, pages[-1].inputs)
     records = theme_records(archive)
     pages.append(_themes(records, urls))
     for record in records:
@@ -65,6 +67,16 @@ def _home(archive: Archive, urls: Urls, site: dict) -> Page:
          "state_count": len(archive.profiles)},
         inputs=(ALL_REPORTS,),
     )
+
+
+def _states_pages(profiles: tuple[StateProfile, ...], urls: Urls) -> list[Page]:
+    """Each state's page, and the pages listing the recommendations it made."""
+    pages = []
+    for profile in profiles:
+        pages.append(_state(profile, urls))
+        if profile.made:
+            pages += _state_recommendations(profile, urls, pages[-1].inputs)
+    return pages
 
 
 def _state(profile: StateProfile, urls: Urls) -> Page:
