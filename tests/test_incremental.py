@@ -89,8 +89,9 @@ def test_a_template_change_remakes_every_page(content, tmp_path):
     shutil.copytree(ROOT / "templates", templates)
     output = tmp_path / "output"
     build(content, output, templates)
-    (templates / "_partials" / "position.html").write_text(
-        '<span class="position position-{{ position }}">[{{ position_labels[position] }}]</span>\n')
+    badges = templates / "_partials" / "badges.html"
+    badges.write_text(badges.read_text(encoding="utf-8").replace("{{ position_labels[position] }}",
+                                                                "[{{ position_labels[position] }}]"), encoding="utf-8")
     result = build(content, output, templates)
     # a template does not re-index, nor remake the data exports
     assert result.rendered == result.files - search_files(output) - data_files(output)
