@@ -10,13 +10,11 @@ import numpy
 from whoosh.classify import Bo1Model
 
 from .enrich import Archive
-from .parallel import forked_map
 from .search_query import normalize
 from .search import FIELD_BOOSTS
 from .search_stats import Analysis, analyse_archive
 from .urls import Urls
 
-TEXTS_PER_TASK = 500  # each distinct text is scored against the whole archive: the work grows as N²
 SPARE = 20  # candidates kept beyond those _pick may pass over
 
 
@@ -43,42 +41,37 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
             groups[text].append(number)
 
     key_terms = _key_term_finder(analysis)
-    texts = list(groups.values())
 
-    def relate_some(task: int) -> dict[int, list[int]]:  # doc → related docs
-        found = {}
-        # Every doc's summed score, and whether any key term matched it, as numpy vectors: the
-        # sum was a Python loop over each key term's postings (tens of thousands of docs for a
-        # common term), 26 s at 100,000 recommendations. The additions are the same, in the
-        # same order (term by term, from 0.0), so the sums are the same floats.
-        summed = numpy.zeros(len(docs))
-        matched = numpy.zeros(len(docs), dtype=bool)
-        for members in texts[task * TEXTS_PER_TASK:(task + 1) * TEXTS_PER_TASK]:
-            summed[:] = 0.0
-            matched[:] = False
-            for term, weight in key_terms(members[0]):
-                postings = text_scores.get(term)
-                if postings is not None:
-                    numbers = numpy.frombuffer(postings.docs, dtype=numpy.intc)
-                    summed[numbers] += weight * numpy.frombuffer(postings.scores, dtype=numpy.float64)
-                    matched[numbers] = True
-            candidates = numpy.flatnonzero(matched)
-            scores = summed[candidates]
-            # the best few are enough unless _pick passes over many (twins, the doc itself):
-            # then the whole ranking, so the result is always what a full sort gives
-            enough = top + len(members) + SPARE
-            ranked = _best(candidates, scores, enough)
-            for number in members:
+    # Every doc's summed score, and whether any key term matched it, as numpy vectors: the sum
+    # was a Python loop over each key term's postings (tens of thousands of docs for a common
+    # term), 26 s at 100,000 recommendations. The additions are the same, in the same order
+    # (term by term, from 0.0), so the sums are the same floats. On one core, in the search
+    # stage's process: forked workers copied what they read of its memory (search_export's
+    # `_encoded_postings` says what that cost).
+    found: dict[int, list[int]] = {}  # doc → related docs
+    summed = numpy.zeros(len(docs))
+    matched = numpy.zeros(len(docs), dtype=bool)
+    for members in groups.values():
+        summed[:] = 0.0
+        matched[:] = False
+        for term, weight in key_terms(members[0]):
+            postings = text_scores.get(term)
+            if postings is not None:
+                numbers = numpy.frombuffer(postings.docs, dtype=numpy.intc)
+                summed[numbers] += weight * numpy.frombuffer(postings.scores, dtype=numpy.float64)
+                matched[numbers] = True
+        candidates = numpy.flatnonzero(matched)
+        scores = summed[candidates]
+        # the best few are enough unless _pick passes over many (twins, the doc itself):
+        # then the whole ranking, so the result is always what a full sort gives
+        enough = top + len(members) + SPARE
+        ranked = _best(candidates, scores, enough)
+        for number in members:
+            picked = _pick(number, ranked, key_of, top)
+            if len(picked) < top and len(candidates) > enough:
+                ranked = _best(candidates, scores, len(candidates))
                 picked = _pick(number, ranked, key_of, top)
-                if len(picked) < top and len(candidates) > enough:
-                    ranked = _best(candidates, scores, len(candidates))
-                    picked = _pick(number, ranked, key_of, top)
-                found[number] = picked
-        return found
-
-    found: dict[int, list[int]] = {}
-    for part in forked_map(relate_some, -(-len(texts) // TEXTS_PER_TASK)):
-        found.update(part)
+            found[number] = picked
     return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
             for number, others in sorted(found.items())}
 
