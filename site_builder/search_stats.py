@@ -142,7 +142,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
             totals.add(number, doc)
             if "text" in doc.fields:
                 texts[number] = doc.fields["text"][1:]
-            if doc.places:  # these docs are consecutive and numbered in this order
+            if doc.places:  # recommendations and paragraphs, met here in doc order
                 placed.add(number)
                 key = b'"%d":' % number
                 for term, found in doc.places:
@@ -158,9 +158,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
 class Postings:
     """One term's scores in one field: doc numbers, ascending, and the score of each. Two arrays
     (numpy views into the field's sorted postings), 12 bytes a posting where a dict took about
-    90: there are some 9 million at 100,000 recommendations, and forked workers read arrays
-    without writing to them (no reference counts), so what they read stays shared with the
-    parent."""
+    90: there are some 9 million at 100,000 recommendations."""
 
     docs: numpy.ndarray | array
     scores: numpy.ndarray | array
