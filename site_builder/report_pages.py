@@ -4,6 +4,7 @@ the renderer that renders them (`report_pages`)."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -57,14 +58,60 @@ def _speaker_words(para) -> dict[str, str]:
 
 def _review(report: Report, urls: Urls) -> list[Page]:
     """The review's page: the whole report, in one page or, when too long, in parts (urls.py
-    says where each paragraph goes); the facts, counts and charts lead the first part."""
+    says where each paragraph goes); the facts, counts and charts lead the first part. What the
+    parts show is made when the first of them is rendered: a build that reuses them (every
+    unchanged report, in an incremental build) never makes it."""
     title = review_title(report)
+    parts = [{"number": number, "url": urls.review_part(report, number),
+              "first": paragraphs[0], "last": paragraphs[-1]}
+             for number, paragraphs in sorted(_paragraph_numbers_by_part(report, urls).items())]
+    description = (f"{report.document.title}: {report.review.state_under_review.name} "
+                   f"({report.document.symbol or 'cycle ' + str(report.review.cycle)}) — "
+                   f"{len(report.recommendations)} recommendations, "
+                   + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()))
+    shown = functools.cache(lambda: _review_sections(report, urls))
+
+    def context(part: int) -> dict[str, Any]:
+        sections, by_part = shown()
+        made = {"report": report, "contents": sections, "parts": parts, "part": part, "sections": by_part[part]}
+        if part == 1:
+            made.update(
+                {"counts": counts(report.recommendations),
+                 "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
+                 "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)],
+                 "responses": dict(sorted(Counter(rec.response.document for rec in report.recommendations
+                                                  if rec.response).items()))})
+        return made
+
+    pages = [Page(
+        urls.review(report), "review.html", f"Universal Periodic Review of {title}", description,
+        functools.partial(context, 1),
+        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
+        kind="article",
+        inputs=(report.source,),
+    )]
+    for part in parts[1:]:
+        label = f"part {part['number']} of {len(parts)}"
+        pages.append(Page(
+            part["url"], "review.html", f"Universal Periodic Review of {title}, {label}",
+            f"{description}. This page: paragraphs {part['first']}–{part['last']} ({label}).",
+            functools.partial(context, part["number"]),
+            breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
+                         (label.capitalize(), part["url"])),
+            kind="article",
+            inputs=(report.source,),
+        ))
+    return pages
+
+
+def _review_sections(report: Report, urls: Urls) -> tuple[list[dict], dict[int, list[dict]]]:
+    """Every heading of the report, numbered once for the whole report, with the part it starts
+    on; and what each part shows: its headings, paragraphs and the recommendations listed."""
     lists = defaultdict(list)
     for rec in report.recommendations:
         lists[rec.paragraph].append(rec)
-    # Every heading of the report, numbered once for the whole report, and where it starts.
     sections: list[dict] = []
-    by_part: dict[int, list[dict]] = defaultdict(list)  # what each part shows, headings and all
+    by_part: dict[int, list[dict]] = defaultdict(list)
     for para in report.paragraphs:  # numbered 1, 2, 3 … once each (parse/paragraphs.py)
         part = urls.part_of(report, para.number)
         if not sections or sections[-1]["title"] != para.section:
@@ -82,37 +129,7 @@ def _review(report: Report, urls: Urls) -> list[Page]:
                                              "continued": subsections[-1]["part"] != part})
         shown[-1]["subsections"][-1]["paragraphs"].append(
             {"paragraph": para, "recommendations": lists.get(para.number, []), **_speaker_words(para)})
-    parts = [{"number": number, "url": urls.review_part(report, number),
-              "first": paragraphs[0], "last": paragraphs[-1]}
-             for number, paragraphs in sorted(_paragraph_numbers_by_part(report, urls).items())]
-    description = (f"{report.document.title}: {report.review.state_under_review.name} "
-                   f"({report.document.symbol or 'cycle ' + str(report.review.cycle)}) — "
-                   f"{len(report.recommendations)} recommendations, "
-                   + ", ".join(f"{n} {p}" for p, n in counts(report.recommendations).items()))
-    common = {"report": report, "contents": sections, "parts": parts}
-    pages = [Page(
-        urls.review(report), "review.html", f"Universal Periodic Review of {title}", description,
-        {**common, "part": 1, "sections": by_part[1], "counts": counts(report.recommendations),
-         "recommending_states": sorted(report.recommending_states, key=lambda s: s.name),
-         "charts": [charts.recommendations_by_group(report), charts.recommendations_by_action_level(report)],
-         "responses": dict(sorted(Counter(rec.response.document for rec in report.recommendations
-                                          if rec.response).items()))},
-        breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report))),
-        kind="article",
-        inputs=(report.source,),
-    )]
-    for part in parts[1:]:
-        label = f"part {part['number']} of {len(parts)}"
-        pages.append(Page(
-            part["url"], "review.html", f"Universal Periodic Review of {title}, {label}",
-            f"{description}. This page: paragraphs {part['first']}–{part['last']} ({label}).",
-            {**common, "part": part["number"], "sections": by_part[part["number"]]},
-            breadcrumbs=(("Archive", urls.home()), ("Reviews", urls.reviews()), (title, urls.review(report)),
-                         (label.capitalize(), part["url"])),
-            kind="article",
-            inputs=(report.source,),
-        ))
-    return pages
+    return sections, by_part
 
 
 def _heading(title: str | None, anchor: str, part: int, report: Report, urls: Urls) -> dict:

@@ -7,6 +7,7 @@ test pins the full list for the seed. Templates get an instance as `urls` and ne
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote, quote_plus
 
 from .classify.taxonomy import Theme
@@ -20,6 +21,9 @@ class Urls:
         self.base_url = base_url.rstrip("/")
         self._assets = assets or {}
         self._parts: dict[str, dict[int, int]] = {}  # report source → paragraph number → part
+        # id of report → (the report, its review's URL): asked for some 20 times per page made,
+        # half a million times in a build at 100,000 recommendations
+        self._reviews: dict[int, tuple[Report, str]] = {}
 
     # --- pages --------------------------------------------------------------------------------
     def home(self) -> str:
@@ -30,7 +34,10 @@ class Urls:
         return _paged("/reviews/", page)
 
     def review(self, report: Report) -> str:
-        return f"/reviews/{review_key(report)}/"
+        found = self._reviews.get(id(report))
+        if found is None or found[0] is not report:  # (an id can be reused once its report is gone)
+            found = self._reviews[id(report)] = (report, f"/reviews/{review_key(report)}/")
+        return found[1]
 
     def review_part(self, report: Report, part: int) -> str:
         """Part `part` of a report too long for one page (see `report_parts`); part 1 is the
@@ -55,7 +62,7 @@ class Urls:
         return f"{self.review_part(report, part)}#{recommendation_anchor(rec)}"
 
     def recommendation(self, report: Report, rec: Recommendation) -> str:
-        return f"{self.review(report)}{quote(rec.id)}/"
+        return f"{self.review(report)}{_quoted(rec.id)}/"
 
     def recommendation_from_review(self, rec: Recommendation, part: int = 1) -> str:
         """`recommendation`, relative to the review's page (or part) that lists it: the long
@@ -170,6 +177,10 @@ def report_parts(report: Report) -> dict[int, int]:
         parts.setdefault(para.number, part)
         before += weight
     return parts
+
+
+# The ids repeat from report to report ("125.42"): quoted once each.
+_quoted = functools.lru_cache(maxsize=4096)(quote)
 
 
 def review_key(report: Report) -> str:
