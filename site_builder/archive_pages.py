@@ -21,6 +21,7 @@ STATE_PAGE_STATEMENTS = 40
 STATE_PAGE_REVIEWS = 200  # reviews listed by name on a state's page; the table has them all
 THEME_PAGE_RECOMMENDATIONS = 200
 STATES_PER_TASK = 25
+THEMES_PER_TASK = 4
 
 
 def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page],
@@ -40,14 +41,12 @@ def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page]
     profiles = archive.profiles
     groups += [functools.partial(_states_pages, profiles[start:start + STATES_PER_TASK], urls)
                for start in range(0, len(profiles), STATES_PER_TASK)]
-    pages = [_home(archive, urls, site), *_reviews(archive, urls), _states(archive, urls),
-             *_all_recommendations(archive, urls), _search(urls)]
+    # and the themes' pages (2 s at 100,000 recommendations, their charts and counts)
     records = theme_records(archive)
-    pages.append(_themes(records, urls))
-    for record in records:
-        pages.append(_theme(record, urls))
-        # even when empty: a theme's addresses stay when the gate withdraws it or a report goes
-        pages += _theme_recommendations(record, urls, pages[-1].inputs)
+    groups += [functools.partial(_themes_pages, records[start:start + THEMES_PER_TASK], urls)
+               for start in range(0, len(records), THEMES_PER_TASK)]
+    pages = [_home(archive, urls, site), *_reviews(archive, urls), _states(archive, urls),
+             *_all_recommendations(archive, urls), _search(urls), _themes(records, urls)]
     pages += prose
     pages.append(Page(urls.not_found(), "404.html", "Page not found",
                       "There is no page at this address.", {}, inputs=(ALL_REPORTS,)))
@@ -76,6 +75,16 @@ def _states_pages(profiles: tuple[StateProfile, ...], urls: Urls) -> list[Page]:
         pages.append(_state(profile, urls))
         if profile.made:
             pages += _state_recommendations(profile, urls, pages[-1].inputs)
+    return pages
+
+
+def _themes_pages(records: tuple[ThemeRecord, ...], urls: Urls) -> list[Page]:
+    """Each theme's page, and the pages listing its recommendations: even when empty, since a
+    theme's addresses stay when the gate withdraws it or a report goes."""
+    pages = []
+    for record in records:
+        pages.append(_theme(record, urls))
+        pages += _theme_recommendations(record, urls, pages[-1].inputs)
     return pages
 
 

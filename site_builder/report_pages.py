@@ -185,12 +185,12 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
         # the related list comes from the whole archive: the page changes when the list does,
-        # or when a report it shows changes — not whenever any report is added
+        # or when a report it shows changes — not whenever any report is added (each one shown
+        # is named by its report and id, which its URL is made from)
         inputs=(report.source,
                 *sorted(({other.source for other, _ in related} | across.sources) - {report.source}),
-                VALUE + "|".join(urls.recommendation(other, other_rec) for other, other_rec in related),
-                VALUE + "|".join(urls.recommendation(m.report, m.recommendation)
-                                 for m in (*across.earlier, *across.later))),
+                VALUE + "|".join(f"{other.source}#{other_rec.id}" for other, other_rec in related),
+                VALUE + "|".join(f"{m.report.source}#{m.recommendation.id}" for m in (*across.earlier, *across.later))),
     )
 
 
