@@ -206,9 +206,9 @@ class Rendered:
 
 
 PAGES_PER_TASK = 200
-# Measured at 10,000 and 50,000 recommendations: renderers renewed after this many tasks keep
-# the build's peak memory near the parent's, for a fork every 2,000 pages.
-TASKS_PER_RENDERER = 10
+# A renderer is renewed once it has this much memory of its own (parallel.forked_map), which
+# bounds the build's peak: measured at 100,000 recommendations, a task adds up to 70 MB to it.
+RENDERER_MEMORY = 120 * 2**20
 
 
 def _compile_templates(env: jinja2.Environment) -> None:
@@ -313,7 +313,7 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     manifest: dict[str, str] = {}
     made: list[tuple[str, str]] = []  # every page's URL and title
     with progress.stage("Rendering pages", len(tasks)) as advance:
-        for part, count, pages in forked_map(render_pages, len(tasks), tasks_per_worker=TASKS_PER_RENDERER):
+        for part, count, pages in forked_map(render_pages, len(tasks), renew_above=RENDERER_MEMORY):
             manifest.update(part)
             written += count
             made += pages

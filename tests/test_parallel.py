@@ -9,12 +9,13 @@ from site_builder.parallel import forked_map, in_child
 
 
 def test_a_forked_map_gives_every_result_once_however_its_workers_are_renewed():
-    for tasks_per_worker in (None, 1, 3):
-        results = list(forked_map(lambda n: (n, os.getpid()), 20, workers=2, tasks_per_worker=tasks_per_worker))
+    for renew_above in (None, 0, 10 * 2**20):
+        results = list(forked_map(lambda n: (n, os.getpid()), 20, workers=2, renew_above=renew_above))
         assert sorted(n for n, _ in results) == list(range(20))
         assert os.getpid() not in {pid for _, pid in results}
-    # renewed after each round of two tasks (one each, if both are free): three rounds, three pools
-    results = list(forked_map(lambda n: os.getpid(), 6, workers=2, tasks_per_worker=1))
+    # every worker is past a limit of 0 bytes: each pool runs its two workers' tasks and no more,
+    # so six tasks take three pools
+    results = list(forked_map(lambda n: os.getpid(), 6, workers=2, renew_above=0))
     assert len(set(results)) >= 3
 
 
@@ -39,3 +40,16 @@ def test_what_a_child_changes_stays_in_the_child():
         return seen["calls"]
     assert in_child(change) == 1
     assert seen == {"calls": 0}
+
+
+def test_workers_are_renewed_by_the_memory_they_hold_not_by_how_many_tasks_they_ran():
+    def light(n):
+        return os.getpid()
+    assert len(set(forked_map(light, 40, workers=2, renew_above=2**30))) <= 2
+    kept = []
+
+    def heavy(n):  # holds 40 MB more after each task, written so that it is the worker's own
+        kept.append(b"x" * (40 * 2**20))
+        return os.getpid()
+    # past 30 MB after its first task: every pool ends after its two tasks
+    assert len(set(forked_map(heavy, 8, workers=2, renew_above=30 * 2**20))) >= 4
