@@ -47,7 +47,7 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
     # term), 26 s at 100,000 recommendations. The additions are the same, in the same order
     # (term by term, from 0.0), so the sums are the same floats. On one core, in the search
     # stage's process: forked workers copied what they read of its memory (search_export's
-    # `_encoded_postings` says what that cost).
+    # `search_export._postings_encoder` says what that cost).
     found: dict[int, list[int]] = {}  # doc → related docs
     summed = numpy.zeros(len(docs))
     matched = numpy.zeros(len(docs), dtype=bool)
@@ -72,8 +72,10 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
                 ranked = _best(candidates, scores, len(candidates))
                 picked = _pick(number, ranked, key_of, top)
             found[number] = picked
-    return {(key_of[number][0], docs[number].rec.id): [(key_of[other][0], docs[other].rec.id) for other in others]
-            for number, others in sorted(found.items())}
+    # one (review URL, id) per recommendation, shared by its key and the lists it is in: half a
+    # million pairs made once each instead of once per mention (some 28 MB at 100,000)
+    named = {number: (key_of[number][0], docs[number].rec.id) for number in found}
+    return {named[number]: [named[other] for other in others] for number, others in sorted(found.items())}
 
 
 def _key_term_finder(analysis: Analysis, numterms: int = 5):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .classify.taxonomy import all_themes
@@ -18,7 +18,7 @@ from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS
 from .search import TEXT_FIELDS, SearchDoc
-from .search_stats import Analysis, ScoreTable, analyse_archive, term_positions
+from .search_stats import NO_POSTINGS, Analysis, ScoreTable, analyse_archive, term_positions
 from .search_query import FORMAT_VERSION, shard_name
 from .urls import Urls
 
@@ -45,37 +45,40 @@ def _postings(scores: dict[int, float], by_ref: dict[int, int], about_ref: dict[
             for value in (gap, round(1000 * scores[doc]), by_ref.get(doc, 0), about_ref.get(doc, 0))]
 
 
-def _encoded_postings(scores: ScoreTable, by_ref: dict[int, int], about_ref: dict[int, int]) -> dict[str, bytes]:
-    """term → its postings in JSON, each doc's score summed over the text fields (in their
-    order, so the sums are the floats a query on all fields would make). Encoded here, in the
-    search stage's process, not by forked workers: each worker copied what it read of that
-    process's memory, and at 100,000 recommendations the workers of this step and of the related
-    lists took the build's peak over 1 GiB (measured in the stage alone: 0.91 GB with them, 0.71
-    GB without; they saved some 9 s)."""
-    encoded: dict[str, bytes] = {}
-    for term in sorted({term for field in TEXT_FIELDS for term in scores[field]}):
+def _postings_encoder(scores: ScoreTable, by_ref: dict[int, int], about_ref: dict[int, int]
+                      ) -> tuple[list[str], Callable[[str], bytes]]:
+    """Every term, and what makes a term's postings in JSON: each doc's score summed over the
+    text fields (in their order, so the sums are the floats a query on all fields would make).
+    Encoded here, in the search stage's process, not by forked workers: each worker copied what
+    it read of that process's memory, and at 100,000 recommendations the workers of this step
+    and of the related lists took the build's peak over 1 GiB (measured in the stage alone: 0.91
+    GB with them, 0.71 GB without; they saved some 9 s)."""
+    def encode(term: str) -> bytes:
         summed: dict[int, float] = {}
         for field in TEXT_FIELDS:
-            for doc, score in scores[field].get(term, {}).items():
+            for doc, score in scores[field].get(term, NO_POSTINGS).items():
                 summed[doc] = summed.get(doc, 0.0) + score
-        encoded[term] = _dumps(_postings(summed, by_ref, about_ref))
-    return encoded
+        return _dumps(_postings(summed, by_ref, about_ref))
+    return sorted({term for field in TEXT_FIELDS for term in scores[field]}), encode
 
 
-def _encoded_places(analysis: Analysis) -> dict[str, bytes]:
-    """term → {doc: [place, …]} in JSON, docs in number order. The places of recommendations
-    and paragraphs come joined from the analysis (`Analysis.places`); those of the other docs —
-    the reviews and the states, numbered after them (`search.search_documents`) — are found
-    here, from the word map. As lists of ints, the places of every word of the archive took some 80 bytes each (40
-    MB at 10,000 recommendations); as JSON text they take 5."""
+def _places_encoder(analysis: Analysis) -> tuple[list[str], Callable[[str], bytes]]:
+    """Every term, and what makes its places in JSON: {doc: [place, …]}, docs in number order.
+    The places of recommendations and paragraphs come joined from the analysis
+    (`Analysis.places`); those of the other docs — the reviews and the states, numbered after
+    them (`search.search_documents`) — are found here, from the word map. As lists of ints, the
+    places of every word of the archive took some 80 bytes each (40 MB at 10,000
+    recommendations); as JSON text they take 5."""
     placed = analysis.placed
     others: dict[str, list[bytes]] = defaultdict(list)
     for number, places in term_positions(analysis, (n for n in range(len(analysis.docs)) if n not in placed)):
         for term, found in places.items():
             others[term].append(b'"%d":[%s]' % (number, ",".join(map(str, found)).encode()))
     own = analysis.places
-    return {term: b"{" + b",".join(filter(None, (own.get(term), b",".join(others.get(term, ()))))) + b"}"
-            for term in sorted({*own, *others})}
+
+    def encode(term: str) -> bytes:
+        return b"{" + b",".join(filter(None, (own.get(term), b",".join(others.get(term, ()))))) + b"}"
+    return sorted({*own, *others}), encode
 
 
 def _runs(numbers: list[int]) -> list[int]:
@@ -122,12 +125,17 @@ def _split_shards(by_key: dict[str, bytes], limit: float) -> tuple[dict[str, dic
         for name, members in deeper.items():
             place(name, members)
 
-    first: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(by_key):
-        first[shard_name(key, PREFIX)].append(key)
-    for shard, keys in first.items():
+    for shard, keys in _first_shards(by_key).items():
         place(shard, keys)
     return shards, sorted(split)
+
+
+def _first_shards(keys: Iterable[str]) -> dict[str, list[str]]:
+    """The keys by the shard of their first PREFIX characters, each shard's in sorted order."""
+    first: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(keys):
+        first[shard_name(key, PREFIX)].append(key)
+    return first
 
 
 def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], dict[int, int]]:
@@ -198,10 +206,11 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
         write(path, data)
         written.append(path)
 
-    word_shards, _ = _write_shards(put, "words", {word: _dumps(term) for word, term in analysis.words.items()},
+    words = analysis.words
+    word_shards, _ = _write_shards(put, "words", (words, lambda word: _dumps(words[word])),
                                    float("inf"))  # by two characters, for suggestions
-    _, term_split = _write_shards(put, "terms", _encoded_postings(analysis.scores, by_ref, about_ref), SHARD_BYTES)
-    _, place_split = _write_shards(put, "places", _encoded_places(analysis), SHARD_BYTES)
+    _, term_split = _write_shards(put, "terms", _postings_encoder(analysis.scores, by_ref, about_ref), SHARD_BYTES)
+    _, place_split = _write_shards(put, "places", _places_encoder(analysis), SHARD_BYTES)
     for start in range(0, len(docs), CHUNK):
         put(f"search/docs/{start // CHUNK}.json", _dumps([doc.record for doc in docs[start:start + CHUNK]]))
     for path, data in _facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref).items():
@@ -212,15 +221,24 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
     return sorted(written)
 
 
-def _write_shards(put: Callable[[str, bytes], None], folder: str, by_key: dict[str, bytes],
+def _write_shards(put: Callable[[str, bytes], None], folder: str,
+                  keys_and_encoder: tuple[Iterable[str], Callable[[str], bytes]],
                   limit: float) -> tuple[list[str], list[str]]:
     """A folder of shards, each given to `put` once joined; returns the shard names and the
-    names of the shards that were split (see `_split_shards`)."""
-    made, split = _split_shards(by_key, limit)
-    names = sorted(made)
-    for shard in names:
-        put(f"search/{folder}/{shard}.json", _joined(made.pop(shard)))
-    return names, split
+    names of the shards that were split (see `_split_shards`). The values are encoded one
+    shard of the first characters at a time, and let go once written: made all at once, the
+    postings' and the places' JSON were some 130 MB of the search stage's peak at 100,000
+    recommendations."""
+    keys, encode = keys_and_encoder
+    names: list[str] = []
+    split: list[str] = []
+    for _, members in sorted(_first_shards(keys).items()):
+        made, deeper = _split_shards({key: encode(key) for key in members}, limit)
+        for shard in sorted(made):
+            put(f"search/{folder}/{shard}.json", _joined(made.pop(shard)))
+            names.append(shard)
+        split += deeper
+    return sorted(names), sorted(split)
 
 
 def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],
