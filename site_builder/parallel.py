@@ -57,7 +57,7 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
                renew_above: int | None = None) -> Iterator[Any]:
     """task(0) … task(count − 1) on every core; results as they come (in any order). A task's
     exception is raised here. With `renew_above`, the workers are replaced by fresh forks once
-    one has more than that many bytes of memory of its own after a task: a worker that reads
+    one holds that many bytes of memory of its own, or more, after a task: a worker that reads
     much of the parent's data (rendering pages touches the reference counts of the whole
     archive) copies it page by page, and a fresh one starts sharing it again. Renewing by
     memory rather than by a count of tasks: a task that reuses last build's pages copies little,
