@@ -46,8 +46,8 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
     # was a Python loop over each key term's postings (tens of thousands of docs for a common
     # term), 26 s at 100,000 recommendations. The additions are the same, in the same order
     # (term by term, from 0.0), so the sums are the same floats. On one core, in the search
-    # stage's process: forked workers copied what they read of its memory (search_export's
-    # `search_export._postings_encoder` says what that cost).
+    # stage's process: forked workers copied what they read of its memory
+    # (`search_export._postings_encoder` says what that cost).
     found: dict[int, list[int]] = {}  # doc → related docs
     summed = numpy.zeros(len(docs))
     matched = numpy.zeros(len(docs), dtype=bool)
