@@ -36,14 +36,31 @@ from .urls import Urls
 
 
 @dataclass(frozen=True)
-class AnalysedDoc:
-    # text field → (its length in terms, its terms in the order Whoosh meets them, their
-    # frequencies): tuples, not dicts, since at 100,000 recommendations there are millions
-    fields: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]]]
-    # term → the places of its words in the shown text, as JSON ("[3,17]"), for a doc whose
-    # shown text is one of its indexed fields (recommendations, paragraphs); else empty, and
-    # `term_positions` finds them from the word map
-    places: tuple[tuple[str, bytes], ...] = ()
+class FieldColumns:
+    """One text field of a report's docs as the analyser saw it, as columns: each posting's doc
+    (its place among the report's docs), term (its place in `vocabulary`) and frequency, doc by
+    doc and within a doc in the order Whoosh meets the terms; and each doc's length in terms (0:
+    the doc has no such field). A few arrays and the report's distinct terms, where a tuple of
+    terms per doc made nine million strings to pickle, load and sum at 100,000
+    recommendations."""
+
+    vocabulary: tuple[str, ...]  # sorted
+    docs: numpy.ndarray
+    terms: numpy.ndarray
+    freqs: numpy.ndarray
+    lengths: numpy.ndarray
+
+
+@dataclass(frozen=True)
+class ReportAnalysis:
+    """A report's search docs analysed: what the build cache keeps of each report."""
+
+    fields: dict[str, FieldColumns]  # every text field
+    # doc by doc: term → the places of its words in the shown text, as JSON ("[3,17]"), for a
+    # doc whose shown text is one of its indexed fields (recommendations, paragraphs); else
+    # empty, and `term_positions` finds them from the word map
+    places: tuple[tuple[tuple[str, bytes], ...], ...]
+    words: tuple[str, ...]  # the words of the docs' indexed text, for the word map
 
 
 @dataclass(frozen=True)
@@ -52,23 +69,34 @@ class Analysis:
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]]  # recommendation → its "text" terms, frequencies
     words: dict[str, str]  # word → term (`search.word_map_of`)
     scores: ScoreTable
-    # term → '"doc":[place, …]' of the docs with places of their own (`AnalysedDoc.places`),
+    # term → '"doc":[place, …]' of the docs with places of their own (`ReportAnalysis.places`),
     # comma-joined in doc order; `placed` is those docs
     places: dict[str, bytearray]
     placed: frozenset[int]
 
 
-def _analyse(docs: list[SearchDoc]) -> tuple[list[AnalysedDoc], tuple[str, ...]]:
-    """The docs analysed, and the words of their indexed text (for the word map)."""
-    analysed, words = [], set()
-    for doc in docs:
-        by_field = {}
+def _analyse(docs: list[SearchDoc]) -> ReportAnalysis:
+    """A report's docs (or the states') analysed by the schema's fields."""
+    columns = {field: ([], [], []) for field in TEXT_FIELDS}  # docs, terms, frequencies
+    lengths = {field: numpy.zeros(len(docs), dtype=numpy.int32) for field in TEXT_FIELDS}
+    words: set[str] = set()
+    for place, doc in enumerate(docs):
         for name, text in doc.fields.items():
             made = index_terms(text)
-            by_field[name] = (sum(made.values()), tuple(made), tuple(made.values()))
+            lengths[name][place] = sum(made.values())
+            in_docs, terms, freqs = columns[name]
+            in_docs.extend(repeat(place, len(made)))
+            terms += made
+            freqs += made.values()
             words.update(words_of(text))
-        analysed.append(AnalysedDoc(by_field, _own_places(doc)))
-    return analysed, tuple(sorted(words))
+    fields = {}
+    for name, (in_docs, terms, freqs) in columns.items():
+        vocabulary = tuple(sorted(set(terms)))
+        number_of = {term: n for n, term in enumerate(vocabulary)}
+        fields[name] = FieldColumns(vocabulary, numpy.array(in_docs, dtype=numpy.int32),
+                                    numpy.array([number_of[term] for term in terms], dtype=numpy.int32),
+                                    numpy.array(freqs, dtype=numpy.int32), lengths[name])
+    return ReportAnalysis(fields, tuple(_own_places(doc) for doc in docs), tuple(sorted(words)))
 
 
 def _own_places(doc: SearchDoc) -> tuple[tuple[str, bytes], ...]:
@@ -112,9 +140,9 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     groups = list(by_report.values())
     keys = [_analysis_key(code, [docs[n] for n in members]) for members in groups]
     to_do = [group for group, key in enumerate(keys) if not (cache and cache.has_analysis(key))]
-    kept: dict[int, tuple[list[AnalysedDoc], tuple[str, ...]]] = {}  # without a cache to keep them
+    kept: dict[int, ReportAnalysis] = {}  # without a cache to keep them
 
-    def analyse_some(task: int) -> list[tuple[int, tuple[list[AnalysedDoc], tuple[str, ...]] | None]]:
+    def analyse_some(task: int) -> list[tuple[int, ReportAnalysis | None]]:
         made = []
         for group in to_do[task * REPORTS_PER_TASK:(task + 1) * REPORTS_PER_TASK]:
             value = _analyse([docs[n] for n in groups[group]])
@@ -135,22 +163,26 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     analysed_now = set(to_do)
     for group, members in enumerate(groups):
         found = kept.pop(group, None) or (cache.load_analysis(keys[group], group in analysed_now) if cache else None)
-        if found is None:  # the cache lost it since (a damaged file): analysed here
+        if not isinstance(found, ReportAnalysis):  # the cache lost it since (a damaged file): analysed here
             found = _analyse([docs[n] for n in members])
-        analysed, group_words = found
-        for number, doc in zip(members, analysed):
-            totals.add(number, doc)
-            if "text" in doc.fields:
-                texts[number] = doc.fields["text"][1:]
-            if doc.places:  # recommendations and paragraphs, met here in doc order
+        totals.add(numpy.array(members, dtype=numpy.int32), found)
+        text = found.fields["text"]
+        ends = numpy.searchsorted(text.docs, numpy.arange(len(members) + 1)).tolist()
+        for place, number in enumerate(members):
+            if "text" in docs[number].fields:
+                in_text = slice(ends[place], ends[place + 1])
+                texts[number] = (tuple(map(text.vocabulary.__getitem__, text.terms[in_text].tolist())),
+                                 tuple(text.freqs[in_text].tolist()))
+        for number, own in zip(members, found.places):
+            if own:  # recommendations and paragraphs, met here in doc order
                 placed.add(number)
                 key = b'"%d":' % number
-                for term, found in doc.places:
+                for term, where in own:
                     if term in places:
-                        places[term] += b"," + key + found
+                        places[term] += b"," + key + where
                     else:
-                        places[term] = bytearray(key + found)
-        words.update(group_words)
+                        places[term] = bytearray(key + where)
+        words.update(found.words)
     return Analysis(docs, texts, word_map_of(words), totals.scores(), places, frozenset(placed))
 
 
@@ -178,24 +210,26 @@ ScoreTable = dict[str, dict[str, Postings]]  # field → term → postings
 
 
 class _Totals:
-    """The postings of every text field, gathered doc by doc (in any order), then sorted by term
-    and doc and scored as vectors: a Python loop over each of the 9 million postings took 7 s
-    at 100,000 recommendations."""
+    """The postings of every text field, gathered report by report (in any order), then sorted
+    by term and doc and scored as vectors: a Python loop over each of the 9 million postings
+    took 7 s at 100,000 recommendations."""
 
     def __init__(self, count: int):
         self.count = count
-        self.lengths = {field: array("i", bytes(4 * count)) for field in TEXT_FIELDS}  # 0: no such field
-        # field → each posting's term, doc and frequency, in the order added
-        self.terms: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
-        self.docs = {field: array("i") for field in TEXT_FIELDS}
-        self.freqs = {field: array("i") for field in TEXT_FIELDS}
+        self.lengths = {field: numpy.zeros(count, dtype=numpy.int32) for field in TEXT_FIELDS}  # 0: no such field
+        self.number_of: dict[str, int] = {}  # every term met, in any field → a number, in the order met
+        # field → the gathered reports' postings: terms (as numbers), docs, frequencies
+        self.parts: dict[str, list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]] = {
+            field: [] for field in TEXT_FIELDS}
 
-    def add(self, number: int, doc: AnalysedDoc) -> None:
-        for field, (size, terms, freqs) in doc.fields.items():
-            self.lengths[field][number] = size
-            self.terms[field] += terms
-            self.docs[field].extend(repeat(number, len(terms)))
-            self.freqs[field].extend(freqs)
+    def add(self, numbers: numpy.ndarray, analysis: ReportAnalysis) -> None:
+        """A report's postings; `numbers` are its docs' numbers, in the order it analysed them."""
+        for field, columns in analysis.fields.items():
+            self.lengths[field][numbers] = columns.lengths
+            number_of = self.number_of
+            ids = numpy.fromiter((number_of.setdefault(term, len(number_of)) for term in columns.vocabulary),
+                                 dtype=numpy.int32, count=len(columns.vocabulary))
+            self.parts[field].append((ids[columns.terms], numbers[columns.docs], columns.freqs))
 
     def scores(self, weighting: BM25F = BM25F()) -> ScoreTable:
         """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
@@ -203,37 +237,35 @@ class _Totals:
         on float64 are the same IEEE operations as Python's, so the floats are the same)."""
         table: ScoreTable = {}
         k1, b = weighting.K1, weighting.B
+        ordered = sorted(self.number_of)
+        rank = numpy.zeros(len(ordered), dtype=numpy.int32)
+        rank[[self.number_of[term] for term in ordered]] = numpy.arange(len(ordered), dtype=numpy.int32)
         for field in TEXT_FIELDS:
             # Whoosh stores a field's length in one byte; the average is over every doc
             lengths = self.lengths[field]
-            average = sum(lengths) / (self.count or 1) or 1
+            average = int(lengths.sum(dtype=numpy.int64)) / (self.count or 1) or 1
             # `scoring.bm25`'s part that depends on the doc alone, made once per doc
             norms = numpy.array([k1 * ((1 - b) + b * byte_to_length(length_to_byte(length)) / average)
-                                 for length in lengths])
-            terms = self.terms.pop(field)
-            vocabulary = sorted(set(terms))
-            number_of = {term: n for n, term in enumerate(vocabulary)}
-            ids = numpy.fromiter(map(number_of.__getitem__, terms), dtype=numpy.intc, count=len(terms))
-            del terms
-            docs = numpy.asarray(self.docs.pop(field), dtype=numpy.intc)
-            order = numpy.lexsort((docs, ids))  # by term, then doc
+                                 for length in lengths.tolist()])
+            parts = self.parts.pop(field)
+            # terms by their place in sorted order, so that postings sort by term, then doc
+            ids = rank[numpy.concatenate([terms for terms, _, _ in parts] or [numpy.zeros(0, numpy.int32)])]
+            docs = numpy.concatenate([docs for _, docs, _ in parts] or [numpy.zeros(0, numpy.int32)])
+            freqs = numpy.concatenate([freqs for _, _, freqs in parts] or [numpy.zeros(0, numpy.int32)])
+            del parts
+            order = numpy.lexsort((docs, ids))
             ids, docs = ids[order], docs[order]
             # Whoosh's weight: frequency × field boost
-            weights = numpy.asarray(self.freqs.pop(field), dtype=numpy.intc)[order] * FIELD_BOOSTS[field]
+            weights = freqs[order] * FIELD_BOOSTS[field]
+            used = numpy.unique(ids)
+            vocabulary = [ordered[n] for n in used.tolist()]
+            ids = numpy.searchsorted(used, ids)  # the term's place in this field's vocabulary
             starts = numpy.searchsorted(ids, numpy.arange(len(vocabulary) + 1)).tolist()
             idf = numpy.array([math.log(self.count / (end - start + 1)) + 1 for start, end in zip(starts, starts[1:])])
             scores = idf[ids] * ((weights * (k1 + 1)) / (weights + norms[docs]))
             table[field] = {term: Postings(docs[start:end], scores[start:end])
                             for term, start, end in zip(vocabulary, starts, starts[1:])}
         return table
-
-
-def field_scores(analysed: list[AnalysedDoc], weighting: BM25F = BM25F()) -> ScoreTable:
-    """The BM25F scores of docs analysed (by doc number), as `analyse_archive` sums them."""
-    totals = _Totals(len(analysed))
-    for number, doc in enumerate(analysed):
-        totals.add(number, doc)
-    return totals.scores(weighting)
 
 
 def term_positions(analysis: Analysis, order: Iterable[int] | None = None
