@@ -2,6 +2,7 @@
 clean build, and only the pages a change touches are made anew."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +165,22 @@ def test_a_build_starts_from_the_site_before_last_and_never_writes_through_to_th
     site_3 = snapshot(output)
     clean = build(content, output, incremental=False)
     assert clean.rendered == clean.files and snapshot(spare) == site_3
+
+
+def test_a_build_restored_into_a_new_checkout_is_incremental(content, tmp_path, corpus, monkeypatch):
+    """What CI does (.github/workflows/site.yml): output/ and its cache, restored from the last
+    run into a new checkout (copied, so no file is shared with the old one), make the next
+    build incremental: adding a report remakes only what it touches, as locally."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(content, first / "content")
+    monkeypatch.chdir(first)
+    build(Path("content"), Path("output"))
+    shutil.copytree(content, second / "content")
+    for folder in ("output", ".site-builder-cache-output"):
+        shutil.copytree(first / folder, second / folder)  # copies: no hard link to the first
+    shutil.rmtree(first)
+    shutil.copy(corpus / "reports" / "tonga2008.txt", second / "content" / "reports" / "tonga2008.txt")
+    monkeypatch.chdir(second)
+    result = build(Path("content"), Path("output"))
+    assert result.rendered - (result.files - result.pages) < result.pages - 100
+    same_as_clean(second / "content", second / "output", tmp_path)

@@ -94,6 +94,20 @@ def test_summarises_builds_and_checks(workflow):
     assert order == sorted(order)
 
 
+def test_the_build_starts_from_the_last_runs_output_and_cache(workflow):
+    """Restored before the build (tests/test_incremental.py shows a restored build is
+    incremental and gives the clean result), saved under each commit, found by prefix."""
+    steps = workflow["jobs"]["site"]["steps"]
+    build = next(i for i, step in enumerate(steps) if "site-builder build" in step.get("run", ""))
+    restore = [i for i, step in enumerate(steps) if "output" in step.get("with", {}).get("path", "").split()]
+    assert restore and restore[0] < build
+    cache = steps[restore[0]]
+    assert cache["uses"].startswith("actions/cache@")
+    assert set(cache["with"]["path"].split()) == {"output", ".site-builder-cache-output"}
+    assert "${{ github.sha }}" in cache["with"]["key"]
+    assert cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+
+
 def test_deploys_only_from_main_pushes_with_the_two_secrets(workflow):
     deploy = workflow["jobs"]["deploy"]
     condition = deploy["if"].replace(" ", "")
