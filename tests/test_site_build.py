@@ -181,3 +181,36 @@ def test_a_long_reviews_table_is_paged_and_every_row_is_on_one_page(monkeypatch,
     assert rows == [rec.id for rec in seed.recommendations]  # each once, in the report's order
     html = render_page(environment(urls, site), found[first + "page-2/"]).decode()
     assert f'href="{first}"' in html and "page 2 of" in html and f"{len(seed.recommendations)} recommendations" in html
+
+
+def test_a_long_list_links_the_pages_near_the_one_shown_not_every_page():
+    """Page 250 of 509: the first and last, two either side, previous and next; "…" for the
+    rest. Every page is still reached by following the links."""
+    from site_builder.pages import pagination
+    from site_builder.render import environment
+    from site_builder.urls import Urls
+
+    def url_of(n):
+        return f"/recommendations/page-{n}/"
+
+    shown = pagination(250, 509, url_of)
+    assert [n for n, _ in shown["links"]] == [1, None, 248, 249, 250, 251, 252, None, 509]
+    assert (shown["previous"], shown["next"]) == (url_of(249), url_of(251))
+    # a single page left out is linked rather than replaced by "…"
+    assert [n for n, _ in pagination(4, 7, url_of)["links"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert [n for n, _ in pagination(1, 9, url_of)["links"]] == [1, 2, 3, None, 9]
+    ends = pagination(1, 2, url_of), pagination(2, 2, url_of)
+    assert (ends[0]["previous"], ends[1]["next"]) == (None, None)
+    reached, to_visit = set(), [1]
+    while to_visit:
+        number = to_visit.pop()
+        reached.add(number)
+        to_visit += [n for n, _ in pagination(number, 509, url_of)["links"] if n and n not in reached]
+    assert reached == set(range(1, 510))
+    site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
+    html = environment(Urls("https://example.org"), site).get_template("_partials/pagination.html").render(
+        pagination=shown)
+    assert html.count("<a ") == 9  # seven pages, previous and next
+    assert f'<a href="{url_of(250)}" aria-current="page">250</a>' in html
+    assert f'<a href="{url_of(249)}" rel="prev">Previous</a>' in html and f'href="{url_of(251)}" rel="next"' in html
+    assert html.count('<li class="gap" aria-hidden="true">…</li>') == 2
