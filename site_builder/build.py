@@ -186,6 +186,7 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
 
             analysis = analyse_archive(archive, urls, code, cache)
             write_search_index(archive, urls, put, analysis)
+            analysis = analysis.for_related()
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
                 cache.store_search(key, files, related)

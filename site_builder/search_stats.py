@@ -14,14 +14,15 @@ idf of `WeightingModel`, the byte-rounded field lengths of its codec): the same 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy
 from whoosh.scoring import BM25F
@@ -73,6 +74,13 @@ class Analysis:
     # comma-joined in doc order; `placed` is those docs
     places: dict[str, bytearray]
     placed: frozenset[int]
+
+    def for_related(self) -> Analysis:
+        """What the related lists read (the docs, the recommendations' texts and the "text"
+        field's postings) without what only the index's files needed: let go of before the
+        related lists are ranked, which is the search stage's peak in memory."""
+        return dataclasses.replace(self, scores={"text": self.scores["text"]}, words={}, places={},
+                                   placed=frozenset())
 
 
 def _analyse(docs: list[SearchDoc]) -> ReportAnalysis:
