@@ -42,7 +42,7 @@ class FieldColumns:
     (its place among the report's docs), term (its place in `vocabulary`) and frequency, doc by
     doc and within a doc in the order Whoosh meets the terms; and each doc's length in terms (0:
     the doc has no such field). A few arrays and the report's distinct terms, where a tuple of
-    terms per doc made nine million strings to pickle, load and sum at 100,000
+    terms per doc made 4.7 million strings to pickle, load and sum at 100,000
     recommendations."""
 
     vocabulary: tuple[str, ...]  # sorted
@@ -198,7 +198,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
 class Postings:
     """One term's scores in one field: doc numbers, ascending, and the score of each. Two arrays
     (numpy views into the field's sorted postings), 12 bytes a posting where a dict took about
-    90: there are some 9 million at 100,000 recommendations."""
+    90: there are some 4.7 million at 100,000 recommendations."""
 
     docs: numpy.ndarray | array
     scores: numpy.ndarray | array
@@ -219,7 +219,7 @@ ScoreTable = dict[str, dict[str, Postings]]  # field → term → postings
 
 class _Totals:
     """The postings of every text field, gathered report by report (in any order), then sorted
-    by term and doc and scored as vectors: a Python loop over each of the 9 million postings
+    by term and doc and scored as vectors: a Python loop over each of the 4.7 million postings
     took 7 s at 100,000 recommendations."""
 
     def __init__(self, count: int):
