@@ -177,7 +177,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
         text = found.fields["text"]
         ends = numpy.searchsorted(text.docs, numpy.arange(len(members) + 1)).tolist()
         for place, number in enumerate(members):
-            if "text" in docs[number].fields:
+            if docs[number].rec is not None:  # only a recommendation has a "text" field
                 in_text = slice(ends[place], ends[place + 1])
                 texts[number] = (tuple(map(text.vocabulary.__getitem__, text.terms[in_text].tolist())),
                                  tuple(text.freqs[in_text].tolist()))
