@@ -1,9 +1,9 @@
 """The analysed archive (`search_stats.py`) → the static search index the browser queries (format 4).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
-its words and terms, the chunks of the docs it shows, and the facets. The format and the query
-semantics are written down in `search_query.py`, which reads the files the way the browser
-client (templates/static/search.js) does.
+its words and terms, the chunks of the docs it shows, and the facets. The format is written down
+in `search_format.py`, which reads the files the way the browser client
+(templates/static/search.js) does; the query semantics in `search_query.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .errors import BuildError
 from .model import ACTION_LEVELS
 from .search import TEXT_FIELDS, SearchDoc
 from .search_stats import Analysis, ScoreTable, analyse_archive, term_positions
-from .search_query import FORMAT_VERSION, shard_name
+from .search_format import FORMAT_VERSION, shard_name
 from .urls import Urls
 
 CHUNK = 10  # docs per docs/ file
@@ -113,7 +113,7 @@ def _split_shards(by_key: dict[str, bytes], limit: float) -> tuple[dict[str, dic
     first two characters that would be larger is split by the next character, and so on (a key
     no longer than its shard's name stays in that shard). Returns the shards and the names of
     the shards that were split, which a reader needs to find a key's shard
-    (`search_query.shard_of`)."""
+    (`search_format.shard_of`)."""
     sizes = {key: len(key) + len(value) + 4 for key, value in by_key.items()}
     shards: dict[str, dict[str, bytes]] = {}
     split: list[str] = []
@@ -146,7 +146,7 @@ def _first_shards(keys: Iterable[str]) -> dict[str, list[str]]:
 
 
 def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], dict[int, int]]:
-    """The recommending states of each recommendation as one number (see search_query.py): the
+    """The recommending states of each recommendation as one number (see search_format.py): the
     sets of two or more states (as numbers in `states`), and doc → its number."""
     place = {iso3: n for n, iso3 in enumerate(states)}
     members_of = {number: tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
@@ -174,7 +174,7 @@ def _themes(docs: list[SearchDoc]) -> list[str]:
 
 
 def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int]], dict[int, int]]:
-    """The action level and themes of each recommendation as one number (see search_query.py):
+    """The action level and themes of each recommendation as one number (see search_format.py):
     the distinct combinations [level (0 none), theme number, …], the most frequent first, and
     doc → 1 + its combination's place (0 for none)."""
     place = {slug: n for n, slug in enumerate(themes)}

@@ -102,7 +102,7 @@ class Urls:
         return f"/search/?q={quote_plus(query)}" if query else "/search/"
 
     def search_index(self) -> str:
-        """The folder of the static search index's files (search_query.py lists them)."""
+        """The folder of the static search index's files (search_format.py lists them)."""
         return "/search/"
 
     def page(self, name: str) -> str:

@@ -18,7 +18,8 @@ from site_builder.enrich import build_archive
 from site_builder.errors import BuildError
 from site_builder.model import ACTION_LEVELS
 from site_builder.search_export import export_search_index
-from site_builder.search_query import IndexFiles, search
+from site_builder.search_format import IndexFiles
+from site_builder.search_query import search
 from test_search_index import everything
 from test_search_index import archive, files, records, urls  # noqa: F401  (fixtures this module shares)
 

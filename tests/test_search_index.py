@@ -23,7 +23,8 @@ from site_builder.archive_pages import site_pages
 from site_builder.related import related_recommendations
 from site_builder.search import TEXT_FIELDS, build_index
 from site_builder.search_export import export_search_index
-from site_builder.search_query import IndexFiles, search, shard_of
+from site_builder.search_format import IndexFiles, shard_of
+from site_builder.search_query import search
 from site_builder.urls import Urls
 
 REVIEW = "/reviews/kazakhstan/cycle-2/"

@@ -1,12 +1,12 @@
-// The search page: the browser twin of site_builder/search_query.py, whose docstring gives the query
-// semantics and whose IndexFiles and Facets read the index files (format 4). The command line and
-// this page must return the same results, so the engine below follows that module function by
-// function. It fetches only the files a query needs, and keeps them for the visit. Index data is
-// shown with textContent only.
+// The search page: the browser twin of site_builder/search_query.py, whose docstring gives the
+// query semantics, and of search_format.py, whose IndexFiles and Facets read the index files
+// (format 4). The command line and this page must return the same results, so the engine below
+// follows those modules function by function. It fetches only the files a query needs, and keeps
+// them for the visit. Index data is shown with textContent only.
 (function () {
   "use strict";
 
-  // --- The engine: search_query.py ---------------------------------------------------------------
+  // --- The engine: search_query.py and search_format.py --------------------------------------------
 
   // Python's \w on str: letters, every kind of number (Nd, Nl, No) and "_", but no combining marks,
   // so no \p{M}. Compared over every code point: the same set, up to Python 3.11's Unicode 14.
@@ -100,7 +100,7 @@
   let meta = null;
   let split = {}; // folder → Set of its split shards
 
-  // `optional`: a missing file reads as null (search_query.py checks that the file exists).
+  // `optional`: a missing file reads as null (search_format.py checks that the file exists).
   function fetchJSON(path, optional) {
     if (!files.has(path)) {
       const promise = fetch(INDEX + path).then((response) => {
