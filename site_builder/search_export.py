@@ -51,7 +51,8 @@ def _postings_encoder(scores: ScoreTable, by_ref: dict[int, int], about_ref: dic
     profiled, at 100,000 recommendations. Encoded
     here, in the search stage's process, not by forked workers: each worker copied what it read
     of that process's memory, and at 100,000 recommendations the workers of this step and of
-    the related lists took the build's peak over 1 GiB."""
+    the related lists took the build's peak over 1 GiB (measured in the stage alone: 0.91 GB
+    with them, 0.71 GB without; they saved some 9 s)."""
     by = numpy.zeros(count, dtype=numpy.int64)
     about = numpy.zeros(count, dtype=numpy.int64)
     by[list(by_ref)] = list(by_ref.values())
