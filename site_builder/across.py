@@ -9,14 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .classify.taxonomy import Theme, all_themes
-from .enrich import Archive, Made
+from .enrich import Archive, Made, held_order
 from .model import Recommendation, Report
 
 
 @dataclass(frozen=True)
 class ThemeRecord:
     theme: Theme
-    made: tuple[Made, ...]  # its recommendations, by cycle, then state under review, then id order
+    made: tuple[Made, ...]  # its recommendations, in the order the reviews were held (enrich.held_order)
 
 
 def _cycle_order(report: Report) -> tuple:
@@ -28,9 +28,8 @@ def theme_records(archive: Archive) -> tuple[ThemeRecord, ...]:
     """Every theme of the taxonomy, in its order, with the recommendations that have it (none for
     a theme that is not shipped: its page stays, so that its address never breaks)."""
     by_theme: dict[str, list[Made]] = defaultdict(list)
-    # gathered report by report in cycle order (sorted() is stable: reports that tie keep the
-    # archive's order), so already in the record's order
-    for report in sorted(archive.reports, key=_cycle_order):
+    # gathered report by report in the order they were held, so already in the record's order
+    for report in sorted(archive.reports, key=held_order):
         for rec in report.recommendations:
             for slug in rec.themes:
                 by_theme[slug].append(Made(report, rec))

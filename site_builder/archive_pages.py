@@ -9,7 +9,7 @@ from collections import defaultdict
 from . import charts
 from .across import ThemeRecord, across_cycles, theme_records
 from .classify.themes import rules_by_theme
-from .enrich import Archive, Made, StateProfile
+from .enrich import Archive, Made, StateProfile, held_order
 from .model import Report
 from .pages import ALL_REPORTS, Page, PageGroup, Related, list_pages, paged, pages_of, pagination
 from .report_pages import report_pages
@@ -160,16 +160,18 @@ def _reviews(archive: Archive, urls: Urls) -> list[Page]:
 
 
 def _all_recommendations(archive: Archive, urls: Urls) -> list[Page]:
-    rows = [(report, rec) for report in archive.reports for rec in report.recommendations]
-    return list_pages(rows, urls.recommendations, "All recommendations", "Every recommendation in the archive, by review",
+    rows = [(report, rec) for report in sorted(archive.reports, key=held_order) for rec in report.recommendations]
+    return list_pages(rows, urls.recommendations, "All recommendations",
+                      "Every recommendation in the archive, in the order the reviews were held",
                        (("Archive", urls.home()), ("Recommendations", urls.recommendations())), (ALL_REPORTS,))
 
 
 def _state_recommendations(profile: StateProfile, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
     state = profile.state
-    rows = [(made.report, made.recommendation) for made in profile.made]
+    rows = [(made.report, made.recommendation)
+            for made in sorted(profile.made, key=lambda made: held_order(made.report))]  # stable: id order kept
     return list_pages(rows, lambda n: urls.state_recommendations(state, n), f"Recommendations made by {state.name}",
-                       f"Every recommendation {state.name} made, by review",
+                       f"Every recommendation {state.name} made, in the order the reviews were held",
                        (("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state)),
                         ("Recommendations made", urls.state_recommendations(state))), inputs)
 
@@ -219,7 +221,7 @@ def _theme_recommendations(record: ThemeRecord, urls: Urls, inputs: tuple[str, .
     theme = record.theme
     return list_pages([(m.report, m.recommendation) for m in record.made],
                        lambda n: urls.theme_recommendations(theme, n), f"Recommendations on {theme.name.lower()}",
-                       f"Every recommendation on {theme.name.lower()}, by cycle and state under review",
+                       f"Every recommendation on {theme.name.lower()}, in the order the reviews were held",
                        (("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme)),
                         ("Recommendations", urls.theme_recommendations(theme))), inputs)
 

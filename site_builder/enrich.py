@@ -58,6 +58,15 @@ def _sort_key_of_report(report: Report) -> tuple:
     return (report.review.state_under_review.name, report.review.cycle or 0, report.document.symbol or "")
 
 
+def held_order(report: Report) -> tuple:
+    """When the review was held: by cycle, Working Group session and date, then state under
+    review. The lists that run across reviews are in this order, so that a new review, the
+    latest held, joins them at their end and their earlier pages stay as they were."""
+    review = report.review
+    return (review.cycle or 0, review.wg_session or 0, review.review_date or "",
+            review.state_under_review.name, report.document.symbol or "")
+
+
 def build_archive(reports: list[Report]) -> Archive:
     reports = sorted(reports, key=_sort_key_of_report)
     seen: dict[str, Report] = {}

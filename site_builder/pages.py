@@ -98,12 +98,14 @@ def paged(rows: list, page_size: int | None = None) -> list[tuple[int, int, list
 PAGES_NEAR = 2
 
 
-def pagination(number: int, total_pages: int, url_of) -> dict:
+def pagination(number: int, total_pages: int, url_of, last: bool = True) -> dict:
     """What _partials/pagination.html shows: this page, the previous and the next, and links to
-    the first, the last and the pages near this one, with (None, None) where pages are left
-    out. Linking every page from every page made the archive's list of 500 pages 40 KB of links
-    on each of them, and a sixth of the time spent rendering the long lists."""
-    shown = sorted({n for n in (1, total_pages, *range(number - PAGES_NEAR, number + PAGES_NEAR + 1))
+    the first, the last (unless `last` is false) and the pages near this one, with (None, None)
+    where pages are left out. Linking every page from every page made the archive's list of
+    500 pages 40 KB of links on each of them, and a sixth of the time spent rendering the long
+    lists."""
+    ends = (1, total_pages) if last else (1,)
+    shown = sorted({n for n in (*ends, *range(number - PAGES_NEAR, number + PAGES_NEAR + 1))
                     if 1 <= n <= total_pages})
     links: list[tuple[int | None, str | None]] = []
     for n in shown:
@@ -112,6 +114,8 @@ def pagination(number: int, total_pages: int, url_of) -> dict:
         elif links and n - links[-1][0] > 2:
             links.append((None, None))
         links.append((n, url_of(n)))
+    if shown[-1] < total_pages:  # pages after those linked
+        links.append((None, None))
     return {"page": number, "pages": total_pages, "links": links,
             "previous": url_of(number - 1) if number > 1 else None,
             "next": url_of(number + 1) if number < total_pages else None}
@@ -121,21 +125,42 @@ def list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, wh
                crumbs: tuple[tuple[str, str], ...], inputs: tuple[str, ...], report: Report | None = None,
                page_size: int | None = None) -> list[Page]:
     """A long list of recommendations as pages of `page_size` (LIST_PAGE_SIZE) rows: `url_of(n)`
-    is page n."""
-    tally = counts(rec for _, rec in rows)  # once: each page shows the whole list's
+    is page n.
+
+    A review's own table (`report`) says on every page how long it is. A list across reviews
+    grows as reviews are held and joins them at its end (enrich.held_order), so only its first
+    page gives the whole list's count, tally and last page; the others show their rows and the
+    pages near them, and are fingerprinted by just that. Adding a review then leaves all but
+    the first and last few pages of each list as they were: page 12 of a state's list keeps the
+    rows a reader cited, and the build does not render it again (at 100,000 recommendations,
+    1,600 list pages changed with every review added when each showed the whole list's totals)."""
+    tally = counts(rec for _, rec in rows)  # once: the first page shows the whole list's
     pages = []
     for number, total_pages, chunk, first in paged(rows, page_size):
+        rows_shown = f"rows {first}–{first + len(chunk) - 1}"
+        whole = report is not None or number == 1
         page_crumbs = crumbs + (((f"Page {number}", url_of(number)),) if number > 1 else ())
+        if report is not None:
+            page_title = title + (f", page {number} of {total_pages}" if total_pages > 1 else "")
+        else:
+            page_title = title + (f", page {number}" if number > 1 else "")
+        shown = pagination(number, total_pages, url_of, last=whole)
+        if whole:
+            description = (f"{what}: {len(rows)} recommendations"
+                           + (f"; {rows_shown}" if total_pages > 1 else ""))
+            page_inputs = inputs
+        else:
+            description = f"{what}: {rows_shown}"
+            page_inputs = (*sorted({row_report.source for row_report, _ in chunk}),
+                           VALUE + "|".join(f"{row_report.source}#{rec.id}" for row_report, rec in chunk),
+                           VALUE + repr((shown["links"], shown["previous"], shown["next"])))
         pages.append(Page(
-            url_of(number), "recommendation_list.html",
-            title + (f", page {number} of {total_pages}" if total_pages > 1 else ""),
-            f"{what}: {len(rows)} recommendations"
-            + (f"; rows {first}–{first + len(chunk) - 1}" if total_pages > 1 else "")
-            + ". Sortable and filterable by position, recommending state, regional group and cycle.",
-            {"rows": chunk, "counts": tally, "report": report,
-             "pagination": pagination(number, total_pages, url_of)},
+            url_of(number), "recommendation_list.html", page_title,
+            description + ". Sortable and filterable by position, recommending state, regional group and cycle.",
+            {"rows": chunk, "counts": tally if whole else counts(rec for _, rec in chunk),
+             "whole": whole, "first_page": url_of(1), "report": report, "pagination": shown},
             breadcrumbs=page_crumbs,
-            inputs=inputs,
+            inputs=page_inputs,
         ))
     return pages
 

@@ -184,3 +184,41 @@ def test_a_build_restored_into_a_new_checkout_is_incremental(content, tmp_path, 
     result = build(Path("content"), Path("output"))
     assert result.rendered - (result.files - result.pages) < result.pages - 100
     same_as_clean(second / "content", second / "output", tmp_path)
+
+
+def test_a_review_held_last_leaves_the_long_lists_earlier_pages_as_they_were(content, tmp_path, corpus, monkeypatch):
+    """The lists across reviews (the archive's, each state's, each theme's) run in the order the
+    reviews were held, and only their first page gives the whole list's totals: a review held
+    after all the others (Iran's, a day after Kazakhstan's) joins their end, so their other
+    pages keep their rows, their bytes and their files (linked, not rendered again), bar the
+    last few, whose links reach the end."""
+    from site_builder import pages
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 4)
+    for name in ("tonga2008.txt", "canada2009.txt", "sweden2010.txt"):
+        shutil.copy(corpus / "reports" / name, content / "reports" / name)
+    output = tmp_path / "output"
+    build(content, output)
+
+    def list_pages():  # list → {page number: file}, for the lists across reviews
+        lists: dict[Path, dict[int, Path]] = {}
+        for page in output.rglob("page-*/index.html"):
+            first = page.parent.parent
+            if first.name == "recommendations" and "reviews" not in first.relative_to(output).parts:
+                lists.setdefault(first.relative_to(output), {})[int(page.parent.name[5:])] = page
+        return lists
+
+    before = {name: {n: (page.stat().st_ino, page.read_bytes()) for n, page in numbered.items()}
+              for name, numbered in list_pages().items()}
+    shutil.copy(corpus / "reports" / "iran2014.txt", content / "reports" / "iran2014.txt")
+    build(content, output)
+    after = list_pages()
+    kept = 0
+    for name, numbered in before.items():
+        last = max(numbered)
+        for number, (inode, data) in numbered.items():
+            if number < last - pages.PAGES_NEAR:  # its links do not reach the end
+                page = after[name][number]
+                assert (page.stat().st_ino, page.read_bytes()) == (inode, data), page
+                kept += 1
+    assert kept > 120 and len(before) > 50
+    same_as_clean(content, output, tmp_path)
