@@ -24,8 +24,8 @@ rendering, archive-wide, in Python):
     nearest 20 on each side, written into the page's front matter (across_earlier, across_later);
   - where a paragraph's opening words name its speaker (pages.py's _speaker_words, a registry
     lookup), written as the paragraph's speaker_words;
-  - each recommendation's sort key for its theme's lists (order_key: cycle, state under review,
-    archive order), since Hugo's ByParam sort is not stable.
+  - each recommendation's sort key for its theme's lists (order_key: its weight, its place in the
+    order the reviews were held), since Hugo's ByParam sort is not stable.
 Only our "same ask elsewhere" lists (from the search index) are left out.
 
 Writes the Hugo site S (which must not exist): config.toml and layouts/ copied from
@@ -231,6 +231,11 @@ def review_front_matter(key: str, contract: dict, rows: list[dict], states: Stat
     }
 
 
+def _held_order(contract: dict) -> tuple:
+    return (contract["cycle"] or 0, contract["session"] or 0, contract["review_date"] or "",
+            contract["state_under_review"]["name"], contract["symbol"] or "")
+
+
 def recommendation_front_matter(row: dict, review: dict, index: int, weight: int, states: States,
                                 across: tuple[list[dict], list[dict]]) -> dict:
     by = [{**state, "slug": states.slug(state["iso3"])} for state in row["recommended_by"]]
@@ -246,9 +251,9 @@ def recommendation_front_matter(row: dict, review: dict, index: int, weight: int
         "sur_slug": review["sur_slug"], "states": sorted({state["slug"] for state in by}),
         # a state page groups what it recommended by review, in order of cycle and state
         "group_key": f"{review['cycle'] or 0:02d} {row['state_under_review']}",
-        # a theme's pages in site_builder's order (by cycle, state under review, then the report's
-        # order), unique: Hugo's ByParam sort is not stable
-        "order_key": f"{review['cycle'] or 0:02d} {row['state_under_review']} {weight:08d}",
+        # a theme's pages in site_builder's order (the weight's), unique: Hugo's ByParam sort is
+        # not stable
+        "order_key": f"{weight:08d}",
         "action_level": row["action_level"] or 0,
         "across_earlier": [across_item(other, states) for other in across[0]],
         "across_later": [across_item(other, states) for other in across[1]],
@@ -263,7 +268,12 @@ def write_reviews(site: Path, contracts: dict[str, dict], rows: dict[str, list[d
     across = across_cycles(rows)
     tagged: set[str] = set()
     recommending: set[str] = set()
-    weight = 0
+    # each recommendation's weight is its place in the order the reviews were held
+    # (site_builder.enrich.held_order), which Hugo's lists follow
+    first_weight, weight = {}, 0
+    for key in sorted(order, key=lambda key: _held_order(contracts[key])):
+        first_weight[key] = weight
+        weight += len(rows.get(key, []))
     for number, key in enumerate(order, 1):
         folder = site / "content" / "reviews" / key
         review = review_front_matter(key, contracts[key], rows.get(key, []), states, number)
@@ -278,7 +288,7 @@ def write_reviews(site: Path, contracts: dict[str, dict], rows: dict[str, list[d
         # the wordings clustered under one id (recent reports): the contract has them, the export not
         parts = {rec["id"]: rec["parts"] for rec in contracts[key]["recommendations"] if rec.get("parts")}
         for index, row in enumerate(rows.get(key, [])):
-            weight += 1
+            weight = first_weight[key] + index + 1
             front = recommendation_front_matter(row, review, index, weight, states,
                                                 across.get((key, row["id"]), ([], [])))
             front["parts"] = [{"text": part["text"], "recommended_by": [states.link(s) for s in part["recommended_by"]]}
@@ -337,7 +347,7 @@ def write_themes(site: Path, rows: dict[str, list[dict]]) -> None:
         write_page(site / "content" / "themerecs" / theme.slug / "_index.md", {
             "title": f"Recommendations on {theme.name.lower()}", "url": f"/themes/{theme.slug}/recommendations/",
             "theme_slug": theme.slug, "theme_name": theme.name,
-            "description": f"Every recommendation on {theme.name.lower()}, by cycle and state under review"})
+            "description": f"Every recommendation on {theme.name.lower()}, in the order the reviews were held"})
 
 
 def write_frame(site: Path, content: Path, templates: Path, settings: dict) -> None:
