@@ -90,6 +90,25 @@ def _themes_pages(records: tuple[ThemeRecord, ...], urls: Urls) -> list[Page]:
 
 def _state(profile: StateProfile, urls: Urls) -> Page:
     state = profile.state
+    parts = []
+    if profile.reviews:
+        parts.append(f"reviewed {len(profile.reviews)} time(s)")
+    if profile.made:
+        reviews_made_to = len({id(made.report) for made in profile.made})
+        parts.append(f"made {len(profile.made)} recommendation(s) to {reviews_made_to} state(s)")
+    return Page(
+        urls.state(state), "state.html", state.name,
+        f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
+        # made when rendered: a build that reuses the page would make it for nothing (3 s at 100k)
+        functools.partial(_state_context, profile, urls),
+        breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
+        inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
+                            | {m.report.source for m in profile.made}
+                            | {s.report.source for s in profile.statements})),
+    )
+
+
+def _state_context(profile: StateProfile, urls: Urls) -> dict:
     by_review: dict[str, list[Made]] = defaultdict(list)
     order: list[Report] = []
     for made in profile.made:
@@ -100,33 +119,20 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
     made_groups = [{"report": report, "made": by_review[urls.review(report)],
                     "share_supported": share_supported(m.recommendation for m in by_review[urls.review(report)])}
                    for report in sorted(order, key=lambda r: (r.review.cycle or 0, r.review.state_under_review.name))]
-    parts = []
-    if profile.reviews:
-        parts.append(f"reviewed {len(profile.reviews)} time(s)")
-    if profile.made:
-        parts.append(f"made {len(profile.made)} recommendation(s) to {len(made_groups)} state(s)")
-    return Page(
-        urls.state(state), "state.html", state.name,
-        f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
-        {"profile": profile, "made_groups": made_groups, "reviews_listed": made_groups[:STATE_PAGE_REVIEWS],
-         # a state page stays short (under 200 KB) however long the record: past these, the
-         # recommendations are listed on their own pages and older statements only linked
-         "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
-         "statements": profile.statements[:STATE_PAGE_STATEMENTS],
-         "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
-         "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
-         "made_counts": counts(m.recommendation for m in profile.made),
-         "positions_chart": charts.positions_by_cycle(state.name, profile.reviews) if profile.reviews else None,
-         "received_by_cycle": by_cycle([Made(r, rec) for r in profile.reviews for rec in r.recommendations]),
-         "made_by_cycle": by_cycle(profile.made),
-         "made_levels": by_action_level(m.recommendation for m in profile.made),
-         "share_specific": share_specific(m.recommendation for m in profile.made),
-         "share_supported": share_supported(m.recommendation for m in profile.made)},
-        breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
-        inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
-                            | {m.report.source for m in profile.made}
-                            | {s.report.source for s in profile.statements})),
-    )
+    return {"profile": profile, "made_groups": made_groups, "reviews_listed": made_groups[:STATE_PAGE_REVIEWS],
+            # a state page stays short (under 200 KB) however long the record: past these, the
+            # recommendations are listed on their own pages and older statements only linked
+            "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
+            "statements": profile.statements[:STATE_PAGE_STATEMENTS],
+            "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
+            "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
+            "made_counts": counts(m.recommendation for m in profile.made),
+            "positions_chart": charts.positions_by_cycle(profile.state.name, profile.reviews) if profile.reviews else None,
+            "received_by_cycle": by_cycle([Made(r, rec) for r in profile.reviews for rec in r.recommendations]),
+            "made_by_cycle": by_cycle(profile.made),
+            "made_levels": by_action_level(m.recommendation for m in profile.made),
+            "share_specific": share_specific(m.recommendation for m in profile.made),
+            "share_supported": share_supported(m.recommendation for m in profile.made)}
 
 
 def _states(archive: Archive, urls: Urls) -> Page:
@@ -191,6 +197,19 @@ def _themes(records: tuple[ThemeRecord, ...], urls: Urls) -> Page:
 
 def _theme(record: ThemeRecord, urls: Urls) -> Page:
     theme = record.theme
+    return Page(
+        urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
+        (f"{theme.name} in the Universal Periodic Review: {len(record.made)} recommendations. {theme.description}"
+         if theme.shipped else f"{theme.name}: a theme whose rules do not yet pass the archive's precision test, "
+                               "so no recommendation is given it."),
+        functools.partial(_theme_context, record),  # made when rendered, as a state's
+        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme))),
+        inputs=tuple(sorted({m.report.source for m in record.made})),
+    )
+
+
+def _theme_context(record: ThemeRecord) -> dict:
+    theme = record.theme
     recs = [m.recommendation for m in record.made]
     under_review: dict[str, list[Made]] = defaultdict(list)
     for made in record.made:
@@ -198,23 +217,15 @@ def _theme(record: ThemeRecord, urls: Urls) -> Page:
     reviews: dict[int, list[Made]] = defaultdict(list)  # by report, in the record's order
     for made in record.made:
         reviews[id(made.report)].append(made)
-    return Page(
-        urls.theme(theme), "theme.html", f"{theme.name}: UPR recommendations",
-        (f"{theme.name} in the Universal Periodic Review: {len(recs)} recommendations. {theme.description}"
-         if theme.shipped else f"{theme.name}: a theme whose rules do not yet pass the archive's precision test, "
-                               "so no recommendation is given it."),
-        {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
-         "rules": rules_by_theme()[theme.slug],
-         "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
-         "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
-                                    "counts": counts(m.recommendation for m in made),
-                                    "share_supported": share_supported(m.recommendation for m in made)}
-                                   for _, made in sorted(under_review.items())],
-         "list_texts": len(recs) <= THEME_PAGE_RECOMMENDATIONS,
-         "groups": [{"report": made[0].report, "made": made} for made in reviews.values()]},
-        breadcrumbs=(("Archive", urls.home()), ("Themes", urls.themes()), (theme.name, urls.theme(theme))),
-        inputs=tuple(sorted({m.report.source for m in record.made})),
-    )
+    return {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
+            "rules": rules_by_theme()[theme.slug],
+            "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
+            "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
+                                       "counts": counts(m.recommendation for m in made),
+                                       "share_supported": share_supported(m.recommendation for m in made)}
+                                      for _, made in sorted(under_review.items())],
+            "list_texts": len(recs) <= THEME_PAGE_RECOMMENDATIONS,
+            "groups": [{"report": made[0].report, "made": made} for made in reviews.values()]}
 
 
 def _theme_recommendations(record: ThemeRecord, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:

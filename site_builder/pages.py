@@ -9,6 +9,7 @@ only lay them out. Datasette-style, a test can check what a page will say withou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,10 @@ class Page:
     # What the page is made from besides templates and code, for incremental builds: report
     # sources, ALL_REPORTS, or "file:PATH" for a prose page's Markdown.
     inputs: tuple[str, ...] = ()
+
+    def template_context(self) -> dict[str, Any]:
+        """What the template shows, made now when it is made on demand."""
+        return self.context() if callable(self.context) else self.context
 
 
 ALL_REPORTS = "*"
@@ -134,7 +139,6 @@ def list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, wh
     the first and last few pages of each list as they were: page 12 of a state's list keeps the
     rows a reader cited, and the build does not render it again (at 100,000 recommendations,
     1,600 list pages changed with every review added when each showed the whole list's totals)."""
-    tally = counts(rec for _, rec in rows)  # once: the first page shows the whole list's
     pages = []
     for number, total_pages, chunk, first in paged(rows, page_size):
         rows_shown = f"rows {first}–{first + len(chunk) - 1}"
@@ -157,12 +161,18 @@ def list_pages(rows: list[tuple[Report, Recommendation]], url_of, title: str, wh
         pages.append(Page(
             url_of(number), "recommendation_list.html", page_title,
             description + ". Sortable and filterable by position, recommending state, regional group and cycle.",
-            {"rows": chunk, "counts": tally if whole else counts(rec for _, rec in chunk),
-             "whole": whole, "first_page": url_of(1), "report": report, "pagination": shown},
+            # made when rendered: the tally of the whole list, on its first page, or of the rows shown
+            functools.partial(_list_context, rows if whole else chunk, chunk, whole, url_of(1), report, shown),
             breadcrumbs=page_crumbs,
             inputs=page_inputs,
         ))
     return pages
+
+
+def _list_context(counted: list, rows: list, whole: bool, first_page: str, report: Report | None,
+                  pagination: dict) -> dict[str, Any]:
+    return {"rows": rows, "counts": counts(rec for _, rec in counted), "whole": whole, "first_page": first_page,
+            "report": report, "pagination": pagination}
 
 
 def state_roles(profile: StateProfile) -> list[str]:

@@ -70,8 +70,7 @@ def _json_ld(data: dict) -> str:
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     template = env.get_template(page.template)
-    context = page.context() if callable(page.context) else page.context
-    return template.render(page=page, **context).encode("utf-8")
+    return template.render(page=page, **page.template_context()).encode("utf-8")
 
 
 def prose_pages(folder: Path, urls: Urls) -> list[Page]:

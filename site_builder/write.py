@@ -82,7 +82,8 @@ class Staging:
     def holds(self, relative: str, made_from: str) -> bool:
         """Whether the folder already has this file as made from `made_from` (kept from the
         spare); the file then counts as written."""
-        if self.held.get(relative) == made_from and made_from and (self.folder / relative).is_file():
+        # os.path rather than pathlib: called for each of the site's 130,000 files at 100k
+        if self.held.get(relative) == made_from and made_from and os.path.isfile(os.path.join(self.folder, relative)):
             self.written.add(relative)
             return True
         return False

@@ -120,8 +120,8 @@ def test_a_long_state_record_is_listed_on_pages_of_its_own(monkeypatch, seed):
     site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
     found = {page.url: page for page in pages_module.site_pages(build_archive([seed]), urls, site, [])}
     spain = found["/states/spain/"]
-    made = len(spain.context["profile"].made)
-    assert made > 6 and not spain.context["list_texts"]
+    made = len(spain.template_context()["profile"].made)
+    assert made > 6 and not spain.template_context()["list_texts"]
     lists = [url for url in found if url.startswith("/states/spain/recommendations/")]
     assert len(lists) == -(-made // 3) and "/states/spain/recommendations/page-2/" in lists
     html = render_page(environment(urls, site), spain).decode()
@@ -158,7 +158,7 @@ def test_the_reviews_index_and_a_states_reviews_are_listed_within_the_page_limit
     first = render_page(environment(urls, site), found["/reviews/"]).decode()
     assert 'href="/reviews/page-2/"' in first and first.count('<td><a href="/reviews/') == 1
     both = [url for url, page in found.items() if url.startswith("/states/") and url.count("/") == 3
-            and len(page.context.get("made_groups", ())) == 2]
+            and len(page.template_context().get("made_groups", ())) == 2]
     assert both, "no state recommended in both reviews"
     html = render_page(environment(urls, site), found[both[0]]).decode()
     assert "… and 1 more review:" in html
@@ -177,7 +177,7 @@ def test_a_long_reviews_table_is_paged_and_every_row_is_on_one_page(monkeypatch,
     first = "/reviews/kazakhstan/cycle-2/recommendations/"
     tables = sorted((url for url in found if url.startswith(first)), key=len)
     assert tables[0] == first and len(tables) == -(-len(seed.recommendations) // 100) > 1
-    rows = [rec.id for url in tables for _, rec in found[url].context["rows"]]
+    rows = [rec.id for url in tables for _, rec in found[url].template_context()["rows"]]
     assert rows == [rec.id for rec in seed.recommendations]  # each once, in the report's order
     html = render_page(environment(urls, site), found[first + "page-2/"]).decode()
     assert f'href="{first}"' in html and "page 2 of" in html and f"{len(seed.recommendations)} recommendations" in html

@@ -29,7 +29,7 @@ def test_every_theme_has_a_page_listing_exactly_its_recommendations(archive, pag
     assert "/themes/" in pages
     for theme in all_themes():  # a theme not shipped keeps its page (and address), empty
         page = pages[URLS.theme(theme)]
-        listed = {(id(m.report), m.recommendation.id) for m in page.context["record"].made}
+        listed = {(id(m.report), m.recommendation.id) for m in page.template_context()["record"].made}
         expected = {(id(report), rec.id) for report in archive.reports for rec in report.recommendations
                     if theme.slug in rec.themes}
         assert listed == expected, theme.slug
@@ -65,11 +65,11 @@ def test_across_cycles_pairs_the_same_states_on_the_same_theme_both_ways(archive
 
 def test_a_state_page_shows_its_record_cycle_by_cycle(pages):
     page = pages["/states/kazakhstan/"]
-    rows = page.context["received_by_cycle"]
+    rows = page.template_context()["received_by_cycle"]
     assert [row["cycle"] for row in rows] == [1, 2]
     assert [row["total"] for row in rows] == [128, 194]
     assert all(row["themes"] for row in rows)
-    chart = page.context["positions_chart"]
+    chart = page.template_context()["positions_chart"]
     assert [row[0] for row in chart.table.rows] == ["Cycle 1", "Cycle 2"]
 
 
@@ -77,4 +77,4 @@ def test_a_recommending_state_shows_its_share_of_specific_asks(archive, pages):
     sweden = next(p for p in archive.profiles if p.state.name == "Sweden")
     levels = [m.recommendation.action_level for m in sweden.made if m.recommendation.action_level]
     share = round(100 * sum(level == 5 for level in levels) / len(levels))
-    assert pages["/states/sweden/"].context["share_specific"] == f"{share} %"
+    assert pages["/states/sweden/"].template_context()["share_specific"] == f"{share} %"
