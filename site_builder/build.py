@@ -6,9 +6,13 @@ Everything is computed in memory first; output/ is replaced only when the whole 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,7 +242,7 @@ def _reused(staging: Staging, previous: Previous | None, path: str, fingerprint:
     where it is (the spare had it) or linked from the published site. None: it is to be made."""
     if staging.holds(path, fingerprint):
         return staging.folder / path
-    if previous and previous.manifest.get(path) == fingerprint and (previous.output / path).is_file():
+    if previous and previous.manifest.get(path) == fingerprint and os.path.isfile(os.path.join(previous.output, path)):
         staging.write(path, previous.output / path)
         return staging.folder / path
     return None
@@ -341,8 +345,23 @@ def build(content: Path, output: Path, templates: Path = TEMPLATES,
     """Build the site from `content` into `output`. With `incremental`, parsed reports and pages
     whose inputs did not change are reused from the last build: the result is the same."""
     started = time.perf_counter()
-    with exclusive(output):
+    with exclusive(output), collector_paused():
         return _build(content, output, templates, progress, incremental, started)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off in this process while it builds (its workers
+    collect their own). The build holds millions of objects that live to its end, which each
+    full collection walks: at 100,000 recommendations, 12 of them took 4.2 s of a 16.7 s build
+    with nothing to do, and found next to nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _build(content: Path, output: Path, templates: Path, progress: Progress, incremental: bool,

@@ -28,12 +28,15 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _die_with_parent() -> None:
-    """A worker whose build is killed stops too, instead of writing on into a dead staging folder."""
+def _start_worker() -> None:
+    """A worker whose build is killed stops too, instead of writing on into a dead staging
+    folder. And it collects its own garbage, which the build pauses in the parent
+    (build.collector_paused)."""
     libc = ctypes.util.find_library("c")
     if libc is not None:
         pr_set_pdeathsig = 1
         ctypes.CDLL(libc).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    gc.enable()
 
 
 def _run(index: int) -> tuple[Any, int]:
@@ -79,7 +82,7 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
         while started < count:
             # Renewed as a whole pool: a pool's own renewal (maxtasksperchild) forks from its
             # helper thread, and a worker told to die with its parent thread dies.
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
                 done: queue.SimpleQueue = queue.SimpleQueue()  # (result, bytes) or the error, as they come
                 running, renew = 0, False
                 while running or (started < count and not renew):
@@ -115,7 +118,7 @@ def in_child(task: Callable[[], Any]) -> Any:
             if pid == 0:  # the child: run, write the outcome, and leave without any cleanup of ours
                 status = 0
                 try:
-                    _die_with_parent()
+                    _start_worker()
                     outcome: tuple[bool, Any] = (True, task())
                 except BaseException as error:  # noqa: BLE001 - every failure is the parent's to raise
                     outcome = (False, error)

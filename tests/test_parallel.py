@@ -53,3 +53,28 @@ def test_workers_are_renewed_by_the_memory_they_hold_not_by_how_many_tasks_they_
         return os.getpid()
     # past 30 MB after its first task: every pool ends after its two tasks
     assert len(set(forked_map(heavy, 8, workers=2, renew_above=30 * 2**20))) >= 4
+
+
+def test_a_build_pauses_the_collector_in_its_own_process_only_and_restores_it(tmp_path):
+    """build.collector_paused: the parent's millions of long-lived objects are not walked by
+    full collections, while workers and children collect their own garbage; afterwards the
+    collector is as it was, whether the build succeeded or failed."""
+    import gc
+
+    from site_builder.build import collector_paused
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        assert set(forked_map(lambda n: gc.isenabled(), 4, workers=2)) == {True}
+        assert in_child(gc.isenabled)
+    assert gc.isenabled()
+    with pytest.raises(BuildError), collector_paused():
+        raise BuildError("a failed build")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
