@@ -351,10 +351,10 @@ def build(content: Path, output: Path, templates: Path = TEMPLATES,
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off in this process while it builds (its workers
-    collect their own). The build holds millions of objects that live to its end, which each
-    full collection walks: at 100,000 recommendations, 12 of them took 4.2 s of a 16.7 s build
-    with nothing to do, and found next to nothing to free."""
+    """Python's cyclic garbage collector off in this process while it builds, and in the search
+    stage's child (the renderers collect their own: parallel.forked_map). The build holds
+    millions of objects that live to its end, which each full collection walks: at 100,000
+    recommendations, 12 of them took 4.2 s of a 16.7 s build with nothing to do."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -28,14 +28,18 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker() -> None:
-    """A worker whose build is killed stops too, instead of writing on into a dead staging
-    folder. And it collects its own garbage, which the build pauses in the parent
-    (build.collector_paused)."""
+def _die_with_parent() -> None:
+    """A worker whose build is killed stops too, instead of writing on into a dead staging folder."""
     libc = ctypes.util.find_library("c")
     if libc is not None:
         pr_set_pdeathsig = 1
         ctypes.CDLL(libc).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _start_worker() -> None:
+    """A pool's worker dies with its parent, and collects its own garbage, which the build pauses
+    in the parent (build.collector_paused): a renderer runs task after task."""
+    _die_with_parent()
     gc.enable()
 
 
@@ -107,7 +111,9 @@ def in_child(task: Callable[[], Any]) -> Any:
     """task() run in a forked child, its result sent back pickled (its exception raised here).
     What the task allocates on the way — the search stage's analysis of the whole archive — is
     handed back to the system when the child ends, instead of staying in this process's heap
-    (Python seldom returns freed memory) for the rest of the build and in every fork after it."""
+    (Python seldom returns freed memory) for the rest of the build and in every fork after it.
+    The child collects garbage as this process does: not during a build, where the search
+    stage's child at 100k was 2 s faster (17.9 vs 19.9 s) for 9 MB more (652 vs 643 MB)."""
     if "fork" not in multiprocessing.get_all_start_methods() \
             or threading.current_thread() is not threading.main_thread():
         return task()
@@ -118,7 +124,7 @@ def in_child(task: Callable[[], Any]) -> Any:
             if pid == 0:  # the child: run, write the outcome, and leave without any cleanup of ours
                 status = 0
                 try:
-                    _start_worker()
+                    _die_with_parent()
                     outcome: tuple[bool, Any] = (True, task())
                 except BaseException as error:  # noqa: BLE001 - every failure is the parent's to raise
                     outcome = (False, error)
