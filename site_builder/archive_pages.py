@@ -11,8 +11,8 @@ from .across import ThemeRecord, across_cycles, theme_records
 from .classify.themes import rules_by_theme
 from .enrich import Archive, Made, StateProfile, held_order
 from .model import Report
-from .pages import ALL_REPORTS, Page, PageGroup, Related, list_pages, paged, pages_of, pagination
-from .report_pages import report_pages
+from .pages import ALL_REPORTS, KnownInputs, Page, PageGroup, Related, list_pages, paged, pages_of, pagination
+from .report_pages import report_inputs, report_pages
 from .tallies import by_action_level, by_cycle, counts, share_specific, share_supported
 from .urls import Urls
 
@@ -35,7 +35,9 @@ def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page]
     by_key = {(urls.review(report), rec.id): (report, rec)
               for report in archive.reports for rec in report.recommendations}
     groups: list[PageGroup | list[Page]] = [
-        functools.partial(report_pages, report, urls, related, by_key, across) for report in archive.reports]
+        KnownInputs(functools.partial(report_pages, report, urls, related, by_key, across),
+                    functools.partial(report_inputs, report, urls, related, by_key, across))
+        for report in archive.reports]
     # the states' pages too are made by the renderers, some states to a task (5 s at 100,000
     # recommendations, on one core when made here)
     profiles = archive.profiles

@@ -26,7 +26,7 @@ from .errors import BuildError, ReportError
 from .cache import PACKAGE, BuildCache, cache_folder, content_hash, fingerprint_files
 from .model import Addendum, Report
 from .archive_pages import site_page_groups
-from .pages import ALL_REPORTS, VALUE, Page, PageGroup, pages_of
+from .pages import ALL_REPORTS, VALUE, KnownInputs, Page, PageGroup, pages_of
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
@@ -148,9 +148,10 @@ def _every_report(hashes: dict[str, str]) -> str:
     return "".join(f"{source}={digest};" for source, digest in sorted(hashes.items()))
 
 
-def _fingerprint(page: Page, common: str, hashes: dict[str, str], content: Path) -> str:
+def _fingerprint(inputs: tuple[str, ...], common: str, hashes: dict[str, str], content: Path) -> str:
+    """What a page (or a group of pages) is fingerprinted by: `common` and its inputs."""
     digest = hashlib.sha256(common.encode())
-    for source in page.inputs:
+    for source in inputs:
         if source == ALL_REPORTS:
             digest.update(_every_report(hashes).encode())
         elif source.startswith("file:"):
@@ -209,6 +210,9 @@ class Rendered:
     written: int  # files written anew; the rest were hard-linked, unchanged, from the last build
     manifest: dict[str, str]  # every file → the fingerprint of what it was made from ("": not reused)
 
+
+# A group's pages (pages.KnownInputs), as the last build made them: (file, fingerprint, URL, title)
+GroupPages = tuple[tuple[str, str, str, str], ...]
 
 PAGES_PER_TASK = 200
 # A renderer is renewed once it has this much memory of its own (parallel.forked_map), which
@@ -300,30 +304,50 @@ def render_site(reports: list[Report], content: Path, staging: Staging, template
     env = environment(urls, site, templates)
     _compile_templates(env)
 
-    def render_pages(task: int) -> tuple[dict[str, str], int, list[tuple[str, str]]]:
-        manifest, written = {}, 0
-        share = pages_of(tasks[task])
-        for page in share:
+    groups_before = cache.load_groups() if cache and previous else {}
+
+    def render_pages(task: int) -> tuple[dict[str, str], int, list[tuple[str, str]],
+                                         tuple[str, GroupPages] | None]:
+        group = tasks[task]
+        known = None
+        if isinstance(group, KnownInputs):
+            known = _fingerprint(group.inputs(), common, hashes, content)
+            pages_before = groups_before.get(known)
+            if pages_before and all([_reused(staging, previous, path, fingerprint)
+                                     for path, fingerprint, _, _ in pages_before]):
+                return ({path: fingerprint for path, fingerprint, _, _ in pages_before}, 0,
+                        [(url, title) for _, _, url, title in pages_before], (known, pages_before))
+            # else made as any other group (what was linked from the last site is linked again)
+        written = 0
+        pages = []  # (file, fingerprint, URL, title), the same strings for the manifest and the record
+        for page in pages_of(group):
             path = output_path(page.url)
-            manifest[path] = _fingerprint(page, common, hashes, content)
-            if _reused(staging, previous, path, manifest[path]):
+            pages.append((path, _fingerprint(page.inputs, common, hashes, content), page.url, page.title))
+            if _reused(staging, previous, path, pages[-1][1]):
                 continue
             try:
                 written += staging.write(path, render_page(env, page))
             except jinja2.TemplateError as error:
                 where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else page.template
                 raise BuildError(f"template {where}: {error.message} (rendering {page.url})") from None
-        return manifest, written, [(page.url, page.title) for page in share]
+        return ({path: fingerprint for path, fingerprint, _, _ in pages}, written,
+                [(url, title) for _, _, url, title in pages], None if known is None else (known, tuple(pages)))
 
     manifest: dict[str, str] = {}
     made: list[tuple[str, str]] = []  # every page's URL and title
+    groups: dict[str, GroupPages] = {}  # what the next build may skip
     with progress.stage("Rendering pages", len(tasks)) as advance:
-        for part, count, pages in forked_map(render_pages, len(tasks), renew_above=RENDERER_MEMORY):
+        for part, count, pages, record in forked_map(render_pages, len(tasks), renew_above=RENDERER_MEMORY):
             manifest.update(part)
             written += count
             made += pages
+            if record:
+                groups[record[0]] = record[1]
             advance()
+    groups_before.clear()
     _one_page_per_path(made)
+    if cache:
+        cache.store_groups(groups)
 
     files: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
     files["sitemap.xml"] = exports.sitemap([url for url, _ in made], urls)

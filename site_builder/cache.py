@@ -100,6 +100,25 @@ class BuildCache:
         text = json.dumps(manifest, sort_keys=True, indent=0)
         self._write_atomically(self._manifest_path(site), text.encode("utf-8"))
 
+    # --- the groups of pages of the last build -------------------------------------------------
+    def _groups_path(self) -> Path:
+        return self.folder / "page-groups.pickle"
+
+    def load_groups(self) -> dict[str, tuple]:
+        """The groups of pages the last build made (pages.KnownInputs): the fingerprint of what
+        a group was made from → its pages' (file, fingerprint, URL, title)."""
+        if not self.read:
+            return {}
+        try:
+            with self._groups_path().open("rb") as file:
+                stored = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return {}
+        return stored if isinstance(stored, dict) else {}
+
+    def store_groups(self, groups: dict[str, tuple]) -> None:
+        self._write_atomically(self._groups_path(), pickle.dumps(groups, pickle.HIGHEST_PROTOCOL))
+
     # --- the search stage of the last build ------------------------------------------------------
     def _search_path(self) -> Path:
         return self.folder / "search-stage.pickle"

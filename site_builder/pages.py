@@ -81,6 +81,20 @@ Related = dict[tuple[str, str], list[tuple[str, str]]]
 PageGroup = Callable[[], list[Page]]
 
 
+@dataclass(frozen=True)
+class KnownInputs:
+    """A group of pages made on demand that can say, without making them, what they are all made
+    from (a superset of their `inputs`): a build that finds the same inputs as the last one
+    reuses the group's files without making its pages. At 100,000 recommendations, making the
+    reports' 101,000 pages only to find them unchanged was most of a build with nothing to do."""
+
+    make: PageGroup
+    inputs: Callable[[], tuple[str, ...]]
+
+    def __call__(self) -> list[Page]:
+        return self.make()
+
+
 def pages_of(group: PageGroup | list[Page]) -> list[Page]:
     """A group's pages: made now if it makes them on demand."""
     return group() if callable(group) else group

@@ -38,6 +38,20 @@ def report_pages(report: Report, urls: Urls, related: Related,
               for i, rec in enumerate(report.recommendations))]
 
 
+def report_inputs(report: Report, urls: Urls, related: Related,
+                  by_key: dict[tuple[str, str], tuple[Report, Recommendation]],
+                  across: dict[tuple[int, int], AcrossCycles]) -> tuple[str, ...]:
+    """What `report_pages` makes the report's pages from: every input of every page, in order
+    (two recommendations trading related lists change it), found without making the pages: a
+    build that finds the same skips making them (build.render_site)."""
+    review = urls.review(report)
+    inputs = [report.source]
+    for rec in report.recommendations:
+        inputs += _recommendation_inputs(report, [by_key[key] for key in related.get((review, rec.id), ())],
+                                         across.get((id(report), id(rec)), NOTHING))
+    return tuple(inputs)
+
+
 def _lead_ins(report: Report) -> dict[int, str]:
     """The words that introduce each list of recommendations, by paragraph number."""
     list_paragraphs = {rec.paragraph for rec in report.recommendations}
@@ -184,14 +198,19 @@ def _recommendation(report: Report, rec: Recommendation, index: int, urls: Urls,
                                                  urls.state(report.review.state_under_review)),
                      (title, urls.review(report)), (rec.id, urls.recommendation(report, rec))),
         kind="article",
-        # the related list comes from the whole archive: the page changes when the list does,
-        # or when a report it shows changes — not whenever any report is added (each one shown
-        # is named by its report and id, which its URL is made from)
-        inputs=(report.source,
-                *sorted(({other.source for other, _ in related} | across.sources) - {report.source}),
-                VALUE + "|".join(f"{other.source}#{other_rec.id}" for other, other_rec in related),
-                VALUE + "|".join(f"{m.report.source}#{m.recommendation.id}" for m in (*across.earlier, *across.later))),
+        inputs=_recommendation_inputs(report, related, across),
     )
+
+
+def _recommendation_inputs(report: Report, related: list[tuple[Report, Recommendation]],
+                           across: AcrossCycles) -> tuple[str, ...]:
+    # the related list comes from the whole archive: the page changes when the list does, or
+    # when a report it shows changes — not whenever any report is added (each one shown is
+    # named by its report and id, which its URL is made from)
+    return (report.source,
+            *sorted(({other.source for other, _ in related} | across.sources) - {report.source}),
+            VALUE + "|".join(f"{other.source}#{other_rec.id}" for other, other_rec in related),
+            VALUE + "|".join(f"{m.report.source}#{m.recommendation.id}" for m in (*across.earlier, *across.later)))
 
 
 def _recommendations_by_state(report: Report) -> dict[State, list[Recommendation]]:

@@ -222,3 +222,57 @@ def test_a_review_held_last_leaves_the_long_lists_earlier_pages_as_they_were(con
                 kept += 1
     assert kept > 120 and len(before) > 50
     same_as_clean(content, output, tmp_path)
+
+
+def test_a_reports_pages_are_made_from_no_more_than_its_group_says(seed, corpus):
+    """pages.KnownInputs: a build skips making a report's pages when what the group says they
+    are made from is unchanged, so that must cover every input of every page it makes."""
+    from site_builder.archive_pages import site_page_groups
+    from site_builder.enrich import build_archive
+    from site_builder.pages import KnownInputs
+    from site_builder.parse import parse_file
+    from site_builder.related import related_recommendations
+    from site_builder.urls import Urls
+    reports = [seed] + [parse_file(corpus / "reports" / name)
+                        for name in ("kazakhstan2010.txt", "tonga2008.txt", "iran2014.txt")]
+    archive = build_archive(reports)
+    urls = Urls("https://example.org")
+    site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
+    groups = [group for group in site_page_groups(archive, urls, site, [], related_recommendations(archive, urls=urls))
+              if isinstance(group, KnownInputs)]
+    assert len(groups) == len(reports)
+    for group in groups:
+        said = set(group.inputs())
+        pages = group()
+        assert pages and all(set(page.inputs) <= said for page in pages)
+    # the inputs are more than the report: Kazakhstan's cycle-2 pages look back at cycle 1
+    assert any("kazakhstan2010" in source for source in groups[0].inputs())
+    # and two recommendations trading their related lists change them
+    from site_builder.report_pages import report_inputs
+    first, second = (urls.review(seed), seed.recommendations[0].id), (urls.review(seed), seed.recommendations[1].id)
+    other = [(urls.review(reports[2]), rec.id) for rec in reports[2].recommendations[:2]]
+    by_key = {key: (report, rec) for report in reports for rec in report.recommendations
+              for key in [(urls.review(report), rec.id)]}
+    assert report_inputs(seed, urls, {first: other[:1], second: other[1:]}, by_key, {}) != \
+        report_inputs(seed, urls, {first: other[1:], second: other[:1]}, by_key, {})
+
+
+def test_a_build_skips_making_the_pages_of_reports_whose_inputs_did_not_change(content, tmp_path, monkeypatch):
+    """Once built, a report's pages are made again only when what its group says they are made
+    from changed: here, with the report pages' maker failing, a build with nothing changed and
+    one after a prose page is edited both succeed, and give the clean result."""
+    from site_builder import archive_pages
+    output = tmp_path / "output"
+    build(content, output)
+    made_for = archive_pages.report_pages
+
+    def fails(report, *rest):
+        raise AssertionError(f"the pages of {report.source} were made again")
+    monkeypatch.setattr(archive_pages, "report_pages", fails)
+    build(content, output)
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    result = build(content, output)
+    assert result.rendered < result.pages
+    monkeypatch.setattr(archive_pages, "report_pages", made_for)
+    same_as_clean(content, output, tmp_path)
