@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from . import charts
@@ -30,12 +31,9 @@ def report_pages(report: Report, urls: Urls, related: Related,
     related recommendation by its key)."""
     by_state = _recommendations_by_state(report)
     lead_ins = _lead_ins(report)  # once per report, not once per recommendation
-    review = urls.review(report)
     return [*_review(report, urls), *_review_recommendations(report, urls),
-            *(_recommendation(report, rec, i, urls, by_state, lead_ins,
-                              [by_key[key] for key in related.get((review, rec.id), ())],
-                              across.get((id(report), id(rec)), NOTHING))
-              for i, rec in enumerate(report.recommendations))]
+            *(_recommendation(report, rec, i, urls, by_state, lead_ins, others, asks)
+              for i, (rec, others, asks) in enumerate(_in_other_reviews(report, urls, related, by_key, across)))]
 
 
 def report_inputs(report: Report, urls: Urls, related: Related,
@@ -44,12 +42,20 @@ def report_inputs(report: Report, urls: Urls, related: Related,
     """What `report_pages` makes the report's pages from: every input of every page, in order
     (two recommendations trading related lists change it), found without making the pages: a
     build that finds the same skips making them (build.render_site)."""
-    review = urls.review(report)
     inputs = [report.source]
-    for rec in report.recommendations:
-        inputs += _recommendation_inputs(report, [by_key[key] for key in related.get((review, rec.id), ())],
-                                         across.get((id(report), id(rec)), NOTHING))
+    for _, others, asks in _in_other_reviews(report, urls, related, by_key, across):
+        inputs += _recommendation_inputs(report, others, asks)
     return tuple(inputs)
+
+
+def _in_other_reviews(report: Report, urls: Urls, related: Related,
+                      by_key: dict[tuple[str, str], tuple[Report, Recommendation]],
+                      across: dict[tuple[int, int], AcrossCycles]
+                      ) -> Iterator[tuple[Recommendation, list[tuple[Report, Recommendation]], AcrossCycles]]:
+    """Each recommendation of the report, with its related ones and its asks in other cycles."""
+    review = urls.review(report)
+    for rec in report.recommendations:
+        yield rec, [by_key[key] for key in related.get((review, rec.id), ())], across.get((id(report), id(rec)), NOTHING)
 
 
 def _lead_ins(report: Report) -> dict[int, str]:
