@@ -44,10 +44,12 @@ def _start_worker() -> None:
     gc.enable()
 
 
-# A worker reads its memory after a task only once this long has passed since it last did:
-# reading it costs 10 ms in a renderer forked from a build of 100,000 recommendations, where a
-# task that reuses its pages takes 5 ms (791 tasks: 4 s of a 7.5 s stage); a task that renders
-# takes a second or more, and is measured after each.
+# A worker reads its memory after each task but a quick one, and after a quick one too once this
+# long has passed since it last did: a read costs about 10 ms in a process holding 400 MB of
+# small objects, as a renderer forked from a build of 100,000 recommendations does, and most of
+# the 791 tasks of a build with nothing to render take a few ms. A task that renders pages takes
+# longer, and is read after, as before.
+QUICK_TASK = 0.05  # seconds
 MEMORY_READ_EVERY = 0.2  # seconds
 _memory_read_at = 0.0
 
@@ -55,10 +57,12 @@ _memory_read_at = 0.0
 def _run(index: int) -> tuple[Any, int]:
     """The task's result, and the worker's memory of its own (0: not read this time)."""
     global _memory_read_at
+    started = time.monotonic()
     result = _TASK(index)
-    if time.monotonic() - _memory_read_at < MEMORY_READ_EVERY:
+    now = time.monotonic()
+    if now - started < QUICK_TASK and now - _memory_read_at < MEMORY_READ_EVERY:
         return result, 0
-    _memory_read_at = time.monotonic()
+    _memory_read_at = now
     return result, _private_bytes()
 
 
@@ -79,10 +83,10 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
                renew_above: int | None = None) -> Iterator[Any]:
     """task(0) … task(count − 1) on every core; results as they come (in any order). A task's
     exception is raised here. With `renew_above`, the workers are replaced by fresh forks once
-    one holds that many bytes of memory of its own, or more, after a task (read at most every
-    MEMORY_READ_EVERY): a worker that reads
-    much of the parent's data (rendering pages touches the reference counts of the whole
-    archive) copies it page by page, and a fresh one starts sharing it again. Renewing by
+    one holds that many bytes of memory of its own, or more, after a task (quick tasks are read
+    together: `_run`): a worker that reads much of the parent's data (rendering pages touches the
+    reference counts of the whole archive) copies it page by page, and a fresh one starts
+    sharing it again. Renewing by
     memory rather than by a count of tasks: a task that reuses last build's pages copies little,
     and at 100,000 recommendations renewing every 10 tasks took 7 s of a 20 s no-op build."""
     global _TASK
