@@ -30,7 +30,7 @@ from .pages import ALL_REPORTS, VALUE, KnownInputs, Page, PageGroup, pages_of
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
-from .search_export import write_search_index
+from .search_export import KnownTiers, write_search_index
 from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
@@ -189,11 +189,25 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
                 if not _reused(staging, previous, path, files[path]):
                     written += staging.write(path, data)
 
+            last_tiers = cache.load_tiers() if cache else {}
+            tiers = {}  # what the next build may reuse: the tiers of this one
+
+            def reuse(tier_key: str) -> dict | None:
+                entry, tier_files = last_tiers.get(tier_key, (None, {}))
+                if entry is None or not all(_reused(staging, previous, path, digest) for path, digest in tier_files.items()):
+                    return None
+                files.update(tier_files)
+                tiers[tier_key] = last_tiers[tier_key]
+                return entry
+
             analysis = analyse_archive(archive, urls, code, cache)
-            write_search_index(archive, urls, put, analysis)
+            known = KnownTiers(lambda report: f"{code} {hashes[report.source]}", reuse)
+            made = write_search_index(archive, urls, put, analysis, known)
             analysis = analysis.for_related()
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:
+                tiers.update((tier.key, (tier.meta, {path: files[path] for path in tier.paths})) for tier in made)
+                cache.store_tiers(tiers)
                 cache.store_search(key, files, related)
             return files, written, related
         # In a child of its own: the analysis (half a gigabyte at 50,000 recommendations) and

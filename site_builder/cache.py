@@ -107,17 +107,21 @@ class BuildCache:
     def load_groups(self) -> dict[str, tuple]:
         """The groups of pages the last build made (pages.KnownInputs): the fingerprint of what
         a group was made from → its pages' (file, fingerprint, URL, title)."""
-        if not self.read:
-            return {}
-        try:
-            with self._groups_path().open("rb") as file:
-                stored = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            return {}
+        stored = self._load(self._groups_path())
         return stored if isinstance(stored, dict) else {}
 
     def store_groups(self, groups: dict[str, tuple]) -> None:
         self._write_atomically(self._groups_path(), pickle.dumps(groups, pickle.HIGHEST_PROTOCOL))
+
+    def _load(self, path: Path) -> Any:
+        """A pickle this cache wrote, or None (not read, missing, or damaged)."""
+        if not self.read:
+            return None
+        try:
+            with path.open("rb") as file:
+                return pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
 
     # --- the search stage of the last build ------------------------------------------------------
     def _search_path(self) -> Path:
@@ -127,13 +131,7 @@ class BuildCache:
         """What the search stage made last time, when it was made from the same inputs (`key`):
         its files (path in output/ → the hash of its bytes; the files themselves are in the
         published site or the spare) and the related lists."""
-        if not self.read:
-            return None
-        try:
-            with self._search_path().open("rb") as file:
-                stored = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            return None
+        stored = self._load(self._search_path())
         if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key):
             return None
         return stored[1], stored[2]
@@ -141,6 +139,18 @@ class BuildCache:
     def store_search(self, key: str, files: dict[str, str], related: Any) -> None:
         shutil.rmtree(self.folder / "search-index", ignore_errors=True)  # what older builds kept
         self._write_atomically(self._search_path(), pickle.dumps((key, files, related), pickle.HIGHEST_PROTOCOL))
+
+    def _tiers_path(self) -> Path:
+        return self.folder / "search-tiers.pickle"
+
+    def load_tiers(self) -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
+        """The search index's tiers as the last build made them (search_export.KnownTiers): what
+        a tier was made from → its entry in meta.json and its files (path → hash of the bytes)."""
+        stored = self._load(self._tiers_path())
+        return stored if isinstance(stored, dict) else {}
+
+    def store_tiers(self, tiers: dict[str, tuple[dict[str, Any], dict[str, str]]]) -> None:
+        self._write_atomically(self._tiers_path(), pickle.dumps(tiers, pickle.HIGHEST_PROTOCOL))
 
     # --- each report's search docs, analysed ---------------------------------------------------
     def _analysis_path(self, key: str) -> Path:

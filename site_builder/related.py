@@ -29,7 +29,7 @@ def related_recommendations(archive: Archive, top: int = 5, urls: Urls | None = 
     punctuation aside), and any second recommendation of one review with a text already listed."""
     urls = urls or Urls("")  # review URLs are paths: the base URL plays no part
     analysis = analysis or analyse_archive(archive, urls)
-    text_scores = analysis.scores["text"]  # only recommendations have a "text" field
+    text_scores = analysis.scores("text")  # only recommendations have a "text" field
     docs = analysis.docs
     review_of = {id(report): urls.review(report) for report in archive.reports}
     key_of: dict[int, tuple[str, str]] = {}  # doc → (review URL, normalised text)

@@ -18,7 +18,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.lang.porter import stem
 
-from .enrich import Archive
+from .enrich import Archive, held_order
 from .model import Paragraph, Recommendation, Report, State
 from .pages import review_title
 from .search_query import WORD, WORD_PATTERN
@@ -145,29 +145,36 @@ def _record(url: str, kind: str, title: str, text: str, rec_id: str = "", positi
 
 def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
     """Every searchable doc, numbered by its place in this list: for each review, in the order
-    the reviews took place, its recommendations then its paragraphs (list lead-ins left out:
-    their items are the recommendations); then the reviews themselves, in archive order; then
-    the states by name. A new review's recommendations and paragraphs come after every earlier
-    review's, whose numbers stay as they were, and so do the index's files that hold them (a
-    file costs the build that replaces it 0.7 ms: 20,000 files of docs at 100,000
-    recommendations)."""
+    the reviews were held (`enrich.held_order`), its recommendations, its paragraphs (list
+    lead-ins left out: their items are the recommendations) and the review itself; then the
+    states by name. A new review, the latest held, comes after every earlier review's docs,
+    whose numbers stay as they were, and so do the index's files that hold them (a file costs
+    the build that replaces it 0.7 ms: 20,000 files of docs at 100,000 recommendations)."""
     docs = []
-    for report in sorted(archive.reports, key=_when_held):
+    for report in sorted(archive.reports, key=held_order):
         docs += [SearchDoc(RECOMMENDATION, urls, report=report, rec=rec) for rec in report.recommendations]
         lead_ins = {rec.paragraph for rec in report.recommendations}
         docs += [SearchDoc("paragraph", urls, report=report, para=para)
                  for para in report.paragraphs if para.number not in lead_ins]
-    docs += [SearchDoc("review", urls, report=report) for report in archive.reports]
+        docs.append(SearchDoc("review", urls, report=report))
     docs += [SearchDoc("state", urls, state=profile.state) for profile in archive.profiles]
     return docs
 
 
-def _when_held(report: Report) -> tuple:
-    """A review's place in time: by cycle, Working Group session and date, those not known last
-    (reviews held the same day keep the archive's order: the sort is stable)."""
-    review = report.review
-    return (review.cycle is None, review.cycle or 0, review.wg_session is None, review.wg_session or 0,
-            review.review_date is None, review.review_date or "")
+# The index keeps its postings and places in tiers of whole reviews (search_format.py): the first
+# tier holds the reviews held first, as many as make a multiple of TIER_REVIEWS; the last the
+# others and the states. A new review, the latest held, changes the last tier's files alone, but
+# for one review in TIER_REVIEWS, which completes a block and makes the first tier again. A
+# query reads a shard of each tier for each of its terms.
+TIER_REVIEWS = 32
+
+
+def tier_ends(docs: list[SearchDoc]) -> list[int]:
+    """The doc number each tier of the index ends at (`search_documents`'s numbering)."""
+    review_ends = [number + 1 for number, doc in enumerate(docs) if doc.kind == "review"]
+    whole = len(review_ends) // TIER_REVIEWS * TIER_REVIEWS
+    first = review_ends[whole - 1] if whole else 0
+    return [first, len(docs)] if 0 < first < len(docs) else [len(docs)]
 
 
 def schema() -> Schema:

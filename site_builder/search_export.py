@@ -1,4 +1,4 @@
-"""The analysed archive (`search_stats.py`) → the static search index the browser queries (format 4).
+"""The analysed archive (`search_stats.py`) → the static search index the browser queries (format 5).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
 its words and terms, the chunks of the docs it shows, and the facets. The format is written down
@@ -8,9 +8,11 @@ in `search_format.py`, which reads the files the way the browser client
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy
@@ -18,9 +20,9 @@ import numpy
 from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
-from .model import ACTION_LEVELS
-from .search import TEXT_FIELDS, SearchDoc
-from .search_stats import Analysis, ScoreTable, analyse_archive, term_positions
+from .model import ACTION_LEVELS, Report, State
+from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc
+from .search_stats import WEIGHTING, Analysis, analyse_archive, average_length, stored_lengths, term_positions
 from .search_format import FORMAT_VERSION, shard_name
 from .urls import Urls
 
@@ -38,55 +40,78 @@ def _gaps(numbers: list[int]) -> list[int]:
     return [b - a for a, b in zip([0, *numbers], numbers)]
 
 
-def _postings_encoder(scores: ScoreTable, by_ref: dict[int, int], about_ref: dict[int, int], count: int
-                      ) -> tuple[list[str], Callable[[str], bytes]]:
-    """Every term, and what makes a term's postings in JSON: [gap, score, by, about, …] by doc
-    number, where score = round(1000 × the doc's score summed over the text fields), by = the
-    doc's recommending states and about = its level and themes, each as one number (0 for a doc
-    that is not a recommendation).
-
-    The sums are made field by field in TEXT_FIELDS order, from 0.0, so they are the floats a
-    query on all fields makes; numpy's rint rounds half to even as `round` does. As vectors: a
-    Python loop over the 4.7 million postings was 13.7 of the 20 s that writing the index took,
-    profiled, at 100,000 recommendations. Encoded
-    here, in the search stage's process, not by forked workers: each worker copied what it read
-    of that process's memory, and at 100,000 recommendations the workers of this step and of
-    the related lists took the build's peak over 1 GiB (measured in the stage alone: 0.91 GB
-    with them, 0.71 GB without; they saved some 9 s)."""
-    by = numpy.zeros(count, dtype=numpy.int64)
-    about = numpy.zeros(count, dtype=numpy.int64)
-    by[list(by_ref)] = list(by_ref.values())
-    about[list(about_ref)] = list(about_ref.values())
+def _postings_encoder(analysis: Analysis, stored: dict[str, numpy.ndarray], first: int, end: int,
+                      by: numpy.ndarray, about: numpy.ndarray) -> tuple[list[str], Callable[[str], bytes]]:
+    """The terms of the docs `first` … `end` − 1 (one tier), and what makes a term's postings
+    among those docs in JSON: [gap, field, frequency, length, by, about, …] by doc number, then
+    field (see search_format.py); `stored` is each field's lengths as Whoosh stores them. As
+    vectors, one tier at a time: a Python loop over the 4.7 million postings was 13.7 of the
+    20 s that writing the index took, profiled, at 100,000 recommendations. Encoded here, in the
+    search stage's process, not by forked workers: each worker copied what it read of that
+    process's memory, and at 100,000 recommendations the workers of this step and of the
+    related lists took the build's peak over 1 GiB (measured in the stage alone: 0.91 GB with
+    them, 0.71 GB without; they saved some 9 s)."""
+    vocabulary = sorted({term for postings in analysis.postings.values() for term in postings.terms})
+    rank = {term: n for n, term in enumerate(vocabulary)}
+    columns: list[list[numpy.ndarray]] = [[], [], [], [], []]  # terms, docs, fields, frequencies, lengths
+    for number, field in enumerate(TEXT_FIELDS):
+        postings = analysis.postings[field]
+        kept = (postings.docs >= first) & (postings.docs < end)
+        terms = numpy.repeat(numpy.array([rank[term] for term in postings.terms], dtype=numpy.int32),
+                             numpy.diff(postings.starts))[kept]
+        docs = postings.docs[kept]
+        for column, values in zip(columns, (terms, docs, numpy.full(len(docs), number, dtype=numpy.int32),
+                                            postings.freqs[kept], stored[field][docs])):
+            column.append(values)
+    terms, docs, fields, freqs, lengths = (numpy.concatenate(column) for column in columns)
+    order = numpy.lexsort((fields, docs, terms))
+    terms, docs = terms[order], docs[order]
+    used = numpy.unique(terms)
+    starts = numpy.searchsorted(terms, numpy.append(used, len(vocabulary))).tolist()
+    gaps = numpy.diff(docs, prepend=0)
+    gaps[starts[:-1]] = docs[starts[:-1]]  # each term's first doc counted from 0
+    table = numpy.column_stack((gaps, fields[order], freqs[order], lengths[order], by[docs], about[docs]))
+    del terms, docs, fields, freqs, lengths, order, gaps
+    where = {vocabulary[n]: (start, stop) for n, start, stop in zip(used.tolist(), starts, starts[1:])}
 
     def encode(term: str) -> bytes:
-        fields = [postings for field in TEXT_FIELDS if (postings := scores[field].get(term)) is not None]
-        docs = numpy.unique(numpy.concatenate([numpy.asarray(p.docs, dtype=numpy.int64) for p in fields]))
-        summed = numpy.zeros(len(docs))
-        for postings in fields:
-            summed[numpy.searchsorted(docs, postings.docs)] += postings.scores
-        table = numpy.column_stack((numpy.diff(docs, prepend=0), numpy.rint(1000 * summed).astype(numpy.int64),
-                                    by[docs], about[docs]))
-        return b"[%s]" % ",".join(map(str, table.ravel().tolist())).encode()
-    return sorted({term for field in TEXT_FIELDS for term in scores[field]}), encode
+        start, stop = where[term]
+        return b"[%s]" % ",".join(map(str, table[start:stop].ravel().tolist())).encode()
+    return list(where), encode
 
 
-def _places_encoder(analysis: Analysis) -> tuple[list[str], Callable[[str], bytes]]:
-    """Every term, and what makes its places in JSON: {doc: [place, …]}, docs in number order.
-    The places of recommendations and paragraphs come joined from the analysis
-    (`Analysis.places`); those of the other docs — the reviews and the states, numbered after
-    them (`search.search_documents`) — are found here, from the word map. As lists of ints, the
-    places of every word of the archive took some 80 bytes each (40 MB at 10,000
-    recommendations); as JSON text they take 5."""
+def _places_encoder(analysis: Analysis, tier: int, first: int, end: int, in_tiers: dict[str, int]
+                    ) -> tuple[list[str], Callable[[str], bytes]]:
+    """The terms of the docs `first` … `end` − 1 (tier `tier`), and what makes their places in
+    JSON: {doc: [place, …]}, docs in number order; every term with postings in the tier has an
+    entry, {} when no doc of the tier shows it, so that a client reads a tier's places shard
+    only where the words map says the term is. The places of recommendations and paragraphs
+    come joined from the analysis (`Analysis.places`); those of the other docs — the reviews
+    and the states — are found here. As lists of ints, the places of every word of the archive
+    took some 80 bytes each (40 MB at 10,000 recommendations); as JSON text they take 5."""
     placed = analysis.placed
     others: dict[str, list[bytes]] = defaultdict(list)
-    for number, places in term_positions(analysis, (n for n in range(len(analysis.docs)) if n not in placed)):
+    for number, places in term_positions(analysis.docs, (n for n in range(first, end) if n not in placed)):
         for term, found in places.items():
             others[term].append(b'"%d":[%s]' % (number, ",".join(map(str, found)).encode()))
-    own = analysis.places
+    own = analysis.places[tier]
 
     def encode(term: str) -> bytes:
         return b"{" + b",".join(filter(None, (own.get(term), b",".join(others.get(term, ()))))) + b"}"
-    return sorted({*own, *others}), encode
+    return sorted({*own, *others, *(term for term, tiers in in_tiers.items() if tiers >> tier & 1)}), encode
+
+
+def _term_tiers(analysis: Analysis) -> dict[str, int]:
+    """Each term → the tiers that hold postings of it, as a bit mask (bit t: tier t)."""
+    found: dict[str, int] = {}
+    for postings in analysis.postings.values():
+        if not postings.terms:
+            continue
+        bits = numpy.left_shift(1, numpy.searchsorted(analysis.ends, postings.docs, side="right"))
+        masks = numpy.bitwise_or.reduceat(bits, postings.starts[:-1])
+        for term, mask in zip(postings.terms, masks.tolist()):
+            found[term] = found.get(term, 0) | mask
+    return found
 
 
 def _runs(numbers: list[int]) -> list[int]:
@@ -146,17 +171,32 @@ def _first_shards(keys: Iterable[str]) -> dict[str, list[str]]:
     return first
 
 
-def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], dict[int, int]]:
+def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], numpy.ndarray]:
     """The recommending states of each recommendation as one number (see search_format.py): the
-    sets of two or more states (as numbers in `states`), and doc → its number."""
+    distinct sets of them (as numbers in `states`, ascending), in the order the docs first have
+    them, so that a new review's sets come after the others' and leave their numbers as they
+    were; and each doc's number: 1 + its set's place (0 for none, and for a doc that is not a
+    recommendation)."""
     place = {iso3: n for n, iso3 in enumerate(states)}
-    members_of = {number: tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
-                  for number, doc in enumerate(docs) if doc.rec is not None}
-    sets = sorted({members for members in members_of.values() if len(members) > 1})
-    set_number = {members: n for n, members in enumerate(sets)}
-    refs = {number: 0 if not members else members[0] + 1 if len(members) == 1 else len(states) + 1 + set_number[members]
-            for number, members in members_of.items()}
-    return [list(members) for members in sets], refs
+    set_number: dict[tuple[int, ...], int] = {}
+    refs = numpy.zeros(len(docs), dtype=numpy.int32)
+    for number, doc in enumerate(docs):
+        if doc.rec is not None and doc.rec.recommended_by:
+            members = tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
+            refs[number] = set_number.setdefault(members, len(set_number) + 1)
+    return [list(members) for members in set_number], refs
+
+
+def _states(docs: list[SearchDoc]) -> dict[str, State]:
+    """The states under review and the recommending states, by ISO code, in the order the docs
+    first name them (each recommendation's state under review, then its recommending states by
+    code): a new review's new states come last, and the others keep their numbers."""
+    found: dict[str, State] = {}
+    for doc in docs:
+        if doc.rec is not None:
+            for state in (doc.report.review.state_under_review, *sorted(doc.rec.recommended_by, key=lambda s: s.iso3)):
+                found.setdefault(state.iso3, state)
+    return found
 
 
 def _themes(docs: list[SearchDoc]) -> list[str]:
@@ -174,17 +214,20 @@ def _themes(docs: list[SearchDoc]) -> list[str]:
     return sorted(used, key=order.__getitem__)
 
 
-def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int]], dict[int, int]]:
+def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int]], numpy.ndarray]:
     """The action level and themes of each recommendation as one number (see search_format.py):
-    the distinct combinations [level (0 none), theme number, …], the most frequent first, and
-    doc → 1 + its combination's place (0 for none)."""
+    the distinct combinations [level (0 none), theme number, …], in the order the docs first
+    have them (as `_by_refs` numbers sets), and each doc's number: 1 + its combination's place
+    (0 for none, and for a doc that is not a recommendation)."""
     place = {slug: n for n, slug in enumerate(themes)}
-    about_of = {number: (doc.rec.action_level or 0, *sorted({place[slug] for slug in doc.rec.themes}))
-                for number, doc in enumerate(docs) if doc.rec is not None}
-    frequency = Counter(about for about in about_of.values() if about != (0,))
-    abouts = sorted(frequency, key=lambda about: (-frequency[about], about))
-    ref = {about: n for n, about in enumerate(abouts, 1)}
-    return [list(about) for about in abouts], {number: ref.get(about, 0) for number, about in about_of.items()}
+    ref: dict[tuple[int, ...], int] = {}
+    refs = numpy.zeros(len(docs), dtype=numpy.int32)
+    for number, doc in enumerate(docs):
+        if doc.rec is not None:
+            about = (doc.rec.action_level or 0, *sorted({place[slug] for slug in doc.rec.themes}))
+            if about != (0,):
+                refs[number] = ref.setdefault(about, len(ref) + 1)
+    return [list(about) for about in ref], refs
 
 
 def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None = None) -> dict[str, bytes]:
@@ -195,38 +238,99 @@ def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None 
     return dict(sorted(files.items()))
 
 
+@dataclass(frozen=True)
+class KnownTiers:
+    """What lets the export leave a tier's files as an earlier build wrote them: `report_key`
+    gives what a report's docs are made from (its text, its addenda, the code); `reuse(key)`
+    takes the files an earlier build wrote for a tier made from `key`, when they are all still
+    there, and gives the tier's entry in meta.json as that build made it (else None)."""
+
+    report_key: Callable[[Report], str]
+    reuse: Callable[[str], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class MadeTier:
+    key: str  # what the tier was made from (`_tier_key`); "" without `KnownTiers`
+    meta: dict[str, Any]  # its entry in meta.json
+    paths: list[str]  # its files
+
+
 def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
-                       analysis: Analysis | None = None) -> list[str]:
+                       analysis: Analysis | None = None, known: KnownTiers | None = None) -> list[MadeTier]:
     """The static search index, each file given to `write` (path relative to output/, bytes)
-    as soon as it is made, so that no more than one folder's files are held at a time.
-    Returns the paths written."""
+    as soon as it is made, so that no more than one folder's files are held at a time. With
+    `known`, a tier whose files an earlier build wrote from the same inputs is not made again.
+    Returns the tiers made."""
     analysis = analysis or analyse_archive(archive, urls)
     docs = analysis.docs
-    registry = {state.iso3: state for doc in docs if doc.rec
-                for state in (*doc.rec.recommended_by, doc.report.review.state_under_review)}
-    states = sorted(registry)
+    registry = _states(docs)
+    states = list(registry)
     state_sets, by_ref = _by_refs(docs, states)
     themes = _themes(docs)
     abouts, about_ref = _about_refs(docs, themes)
-    written: list[str] = []
+    stored = {field: stored_lengths(lengths) for field, lengths in analysis.lengths.items()}
 
-    def put(path: str, data: bytes) -> None:
-        write(path, data)
-        written.append(path)
-
-    words = analysis.words
-    word_shards, _ = _write_shards(put, "words", (words, lambda word: _dumps(words[word])),
+    words, in_tiers = analysis.words, _term_tiers(analysis)
+    word_shards, _ = _write_shards(write, "words", (words, lambda word: _dumps([words[word], in_tiers.get(words[word], 0)])),
                                    float("inf"))  # by two characters, for suggestions
-    _, term_split = _write_shards(put, "terms", _postings_encoder(analysis.scores, by_ref, about_ref, len(docs)), SHARD_BYTES)
-    _, place_split = _write_shards(put, "places", _places_encoder(analysis), SHARD_BYTES)
-    for start in range(0, len(docs), CHUNK):
-        put(f"search/docs/{start // CHUNK}.json", _dumps([doc.record for doc in docs[start:start + CHUNK]]))
+    tiers: list[dict[str, Any]] = []
+    made: list[MadeTier] = []
+    for tier, (first, end) in enumerate(zip([0, *analysis.ends], analysis.ends)):
+        key = _tier_key(docs, first, end, by_ref, about_ref, urls, known.report_key) if known else ""
+        entry = known.reuse(key) if known else None
+        if entry is None:
+            paths: list[str] = []
+
+            def put(path: str, data: bytes) -> None:
+                write(path, data)
+                paths.append(path)
+
+            _, term_split = _write_shards(put, f"terms/{tier}",
+                                          _postings_encoder(analysis, stored, first, end, by_ref, about_ref), SHARD_BYTES)
+            _, place_split = _write_shards(put, f"places/{tier}", _places_encoder(analysis, tier, first, end, in_tiers),
+                                           SHARD_BYTES)
+            for chunk in range(-(-first // CHUNK), end // CHUNK):  # the chunks of docs wholly in the tier
+                put(f"search/docs/{chunk}.json", _docs_chunk(docs, chunk))
+            entry = {"end": end, "split": {"terms": term_split, "places": place_split}}
+            made.append(MadeTier(key, entry, paths))
+        tiers.append(entry)
+    for chunk in _chunks_across_tiers(analysis.ends):
+        write(f"search/docs/{chunk}.json", _docs_chunk(docs, chunk))
     for path, data in _facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref).items():
-        put(path, data)
-    put("search/meta.json", _dumps({"version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK,
-                                    "prefix": PREFIX, "words": word_shards,
-                                    "split": {"terms": term_split, "places": place_split}}))
-    return sorted(written)
+        write(path, data)
+    write("search/meta.json", _dumps({
+        "version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK, "prefix": PREFIX, "words": word_shards,
+        "tiers": tiers, "scoring": {"k1": WEIGHTING.K1, "b": WEIGHTING.B, "fields": [
+            [field, FIELD_BOOSTS[field], average_length(analysis.lengths[field])] for field in TEXT_FIELDS]}}))
+    return made
+
+
+def _docs_chunk(docs: list[SearchDoc], chunk: int) -> bytes:
+    return _dumps([doc.record for doc in docs[chunk * CHUNK:(chunk + 1) * CHUNK]])
+
+
+def _chunks_across_tiers(ends: list[int]) -> list[int]:
+    """The chunks of docs that no one tier holds whole: the last of each tier, when it does not
+    end at a chunk's end, also holds the next tier's first docs (or is the last chunk)."""
+    return sorted({end // CHUNK for end in ends if end % CHUNK})
+
+
+def _tier_key(docs: list[SearchDoc], first: int, end: int, by_ref: numpy.ndarray, about_ref: numpy.ndarray,
+              urls: Urls, report_key: Callable[[Report], str]) -> str:
+    """What a tier's files are made from: its docs' numbers, their reports (or, for the states,
+    their records), and the numbers their postings carry for their recommending states and
+    their level and themes."""
+    digest = hashlib.sha256(b"%d-%d;" % (first, end))
+    seen: set[int] = set()
+    for doc in docs[first:end]:
+        if doc.report is None:
+            digest.update(_dumps(doc.record))
+        elif id(doc.report) not in seen:
+            seen.add(id(doc.report))
+            digest.update(f"{report_key(doc.report)} {urls.review(doc.report)};".encode())
+    digest.update(by_ref[first:end].tobytes() + about_ref[first:end].tobytes())
+    return digest.hexdigest()
 
 
 def _write_shards(put: Callable[[str, bytes], None], folder: str,
@@ -250,8 +354,8 @@ def _write_shards(put: Callable[[str, bytes], None], folder: str,
 
 
 def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],
-                 by_ref: dict[int, int], themes: list[str], abouts: list[list[int]],
-                 about_ref: dict[int, int]) -> dict[str, bytes]:
+                 by_ref: numpy.ndarray, themes: list[str], abouts: list[list[int]],
+                 about_ref: numpy.ndarray) -> dict[str, bytes]:
     """facets.json, and the lists a search by facets alone reads."""
     groups = sorted({registry[iso3].group for iso3 in states})
     names = {theme.slug: theme.name for theme in all_themes()}
@@ -286,9 +390,10 @@ def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state
         if doc.rec.action_level in by_level:
             by_level[doc.rec.action_level].append(number)
 
+    by, about = by_ref.tolist(), about_ref.tolist()
+
     def with_refs(numbers: list[int]) -> bytes:
-        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers)
-                       for value in (gap, by_ref[doc], about_ref[doc])])
+        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by[doc], about[doc])])
 
     files = {"search/facets.json": _dumps({
         "states": [[iso3, registry[iso3].name, group_number[registry[iso3].group]] for iso3 in states],

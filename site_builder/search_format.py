@@ -1,4 +1,4 @@
-"""The static search index's files (format v4): what each holds, and their reader.
+"""The static search index's files (format v5): what each holds, and their reader.
 
 `search_export.py` writes them under `search/`; `search_query.py` answers a query by reading,
 through `IndexFiles`, only the files that query needs, as the browser client
@@ -7,32 +7,53 @@ through `IndexFiles`, only the files that query needs, as the browser client
 Paths are relative to output/; files are JSON with sorted keys, no spaces, UTF-8.
 `{p}` is a word's first two characters when they are [a-z0-9], else `_`; a terms or places
 shard is named the same way, then one more character (a character outside [a-z0-9] as `_`)
-for as long as that name is listed in meta.json's "split" and the term is longer (`shard_of`).
+for as long as that name is listed in its tier's "split" and the term is longer (`shard_of`).
 
-- `search/meta.json`: {"version": 4, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
-  "split": {"terms": [shard, …], "places": [shard, …]}}.
-- `search/words/{p}.json`: {word: term}; "" for a word the analyser drops.
-- `search/terms/{shard}.json`: {term: [gap, score, by, about, gap, score, by, about, …]} — doc
-  numbers as gaps from the previous one (the first from 0), score = round(1000 × Whoosh's BM25F
-  score), by = the doc's recommending states as one number: 0 none (or not a recommendation),
-  1 … S the one state states[by − 1], above S the set sets[by − S − 1]; about = the doc's action
-  level and themes as one number: 0 neither (or not a recommendation), else abouts[about − 1].
-  Carrying both in each posting lets a query count every facet over its results from facets.json
+Docs are numbered review by review, in the order the reviews were held, then the states
+(`search.search_documents`). The postings and places are kept in tiers, each a run of docs
+(`search.tier_ends`): the first tier holds the reviews held first, the last the others, so a
+new review changes the last tier's files alone. A term has a shard in each tier it occurs in.
+
+- `search/meta.json`: {"version": 5, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
+  "tiers": [{"end": doc, "split": {"terms": [shard, …], "places": [shard, …]}}, …] — each tier
+  holds the docs from the previous tier's end (0 for the first) to its own —, "scoring": {"k1":
+  K1, "b": B, "fields": [[name, boost, average length], …]}}.
+- `search/words/{p}.json`: {word: [term, tiers]}: the term the analyser makes of the word ("" for
+  a word it drops), and the tiers that hold postings of that term, as a bit mask (bit t: tier
+  t; 0 for none). A client reads a term's shards in those tiers only; each of them has the
+  term in its terms shard and in its places shard.
+- `search/terms/{tier}/{shard}.json`: {term: [gap, field, freq, length, by, about, …]} — one
+  entry per doc and field of the tier that has the term, by doc number, then field; the doc
+  as a gap from the previous entry's (0 for the same doc's next field; the first from 0); field
+  = the number of the field in "scoring"; freq = how often the term occurs in that field of the
+  doc; length = the doc's length in that field, in terms, as Whoosh stores it (in one byte,
+  so rounded); by = the doc's recommending states as one number: 0 none (or not a
+  recommendation), else sets[by − 1]; about = the doc's action level and themes as one number: 0 neither (or not a
+  recommendation), else abouts[about − 1].
+  The score of a doc for a term is round(1000 × its BM25F score), half to even, summed over
+  its entries in field order from 0.0, each idf × (w × (K1 + 1)) / (w + K1 × ((1 − B) + B ×
+  length / average length)), with w = freq × boost and idf = ln(N / (df + 1)) + 1, df being how
+  many docs have the term in that field, over every tier: Whoosh's BM25F, step for step.
+  The figures are the raw ones, not the scores, so that the files of the first tier do not
+  change when a review adds docs and changes N, df and the averages.
+  Carrying by and about lets a query count every facet over its results from facets.json
   alone, whichever docs they are.
-- `search/places/{shard}.json`: {term: {doc: [place, …]}}, each term's docs in number order
-  (not sorted as text) — read only for phrases.
+- `search/places/{tier}/{shard}.json`: {term: {doc: [place, …]}}, each term's docs in number
+  order (not sorted as text) — read only for phrases.
 - `search/docs/{n}.json`: the records of docs C·n … C·n + C − 1, in doc order, each
   {"u": URL, "k": kind, "t": title, "x": text, "i": recommendation id, "p": position,
    "b": [recommending states], "r": state under review, "c": cycle}.
-- `search/facets.json`: {"states": [[iso3, name, group number], …] (by ISO code), "groups":
-  [name, …], "sets": [[state number, …], …], "reviews": [[gap, count, state under review,
+- `search/facets.json`: {"states": [[iso3, name, group number], …], "groups": [name, …],
+  "sets": [[state number, …], …] — each distinct set of recommending states, one state or
+  more, numbers ascending —, "reviews": [[gap, count, state under review,
   cycle (0 unknown)], …] — each review's recommendations are consecutive docs, the gap counted
   from the end of the previous review's —, "position": {value: [gap, length, gap, length, …]}
   — runs of consecutive docs, each gap from the end of the previous run —, "themes": [[slug,
   name], …] — the themes some recommendation has, in the taxonomy's order —, "levels": [name of
   level 1, …, name of level 5], "abouts": [[level (0 none), theme number, …], …] — each
-  distinct combination of a level and a set of themes (numbers in "themes", ascending), the
-  most frequent first, so that the commonest combinations are the shortest numbers}.
+  distinct combination of a level and a set of themes (numbers in "themes", ascending)}. States,
+  sets and abouts are in the order the docs first have them, so a new review's come last and
+  the numbers the first tier's postings carry stay as they were.
 - `search/facets/by/{iso3}.json`, `search/facets/theme/{slug}.json`,
   `search/facets/group/{group number}.json`, `search/facets/level/{level}.json`,
   `search/facets/all.json`: [gap, by, about, gap, by, about, …] — the recommendations of that
@@ -43,13 +64,14 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 def shard_name(text: str, prefix: int = 2) -> str:
@@ -95,11 +117,7 @@ class Facets:
                        for level, *numbers in data["abouts"]]
 
     def by(self, ref: int) -> list[str]:
-        if ref == 0:
-            return []
-        if ref <= len(self.states):
-            return [self.states[ref - 1]]
-        return self.sets[ref - len(self.states) - 1]
+        return self.sets[ref - 1] if ref else []
 
     def about(self, ref: int) -> tuple[list[str], list[str]]:
         """(the level, as a one-value list or empty; the theme slugs)."""
@@ -140,7 +158,10 @@ class IndexFiles:
         if self.meta.get("version") != FORMAT_VERSION:
             raise ValueError(f"search index format {self.meta.get('version')!r} is not {FORMAT_VERSION}")
         self.word_shards = set(self.meta.get("words", ()))
-        self.split = {folder: set(names) for folder, names in self.meta.get("split", {}).items()}
+        # each tier: (its number, its split shards by folder)
+        self.tiers = [(number, {folder: set(names) for folder, names in tier["split"].items()})
+                      for number, tier in enumerate(self.meta["tiers"])]
+        self.term_tiers: dict[str, int] = {}  # term → its tiers as a bit mask, from the words shards read
         self.by_ref: dict[int, int] = {}  # doc → its recommending states, from the files read
         self.about_ref: dict[int, int] = {}  # doc → its level and themes, from the files read
         self._facets: Facets | None = None
@@ -156,29 +177,50 @@ class IndexFiles:
         return self._cache[path]
 
     def words(self, shard: str) -> dict[str, str]:
-        return self.json(f"search/words/{shard}.json") if shard in self.word_shards else {}
+        """word → term, of one shard; notes the tiers of each term on the way (`term_tiers`)."""
+        found = self.json(f"search/words/{shard}.json") if shard in self.word_shards else {}
+        for term, tiers in found.values():
+            self.term_tiers[term] = tiers
+        return {word: term for word, (term, _) in found.items()}
 
-    def _shard(self, folder: str, term: str) -> dict[str, Any]:
-        path = f"search/{folder}/{shard_of(term, self.split[folder], self.meta['prefix'])}.json"
-        return self.json(path) if self.exists(path) else {}
+    def _shards(self, folder: str, term: str) -> list[dict[str, Any]]:
+        """The term's shard in each tier that holds it, in tier order (its words shard was read)."""
+        mask = self.term_tiers.get(term, 0)
+        return [self.json(f"search/{folder}/{number}/{shard_of(term, split[folder], self.meta['prefix'])}.json")
+                for number, split in self.tiers if mask >> number & 1]
 
     def exists(self, path: str) -> bool:
         return (self._files / path).is_file() if isinstance(self._files, Path) else path in self._files
 
     def postings(self, term: str) -> dict[int, int]:
-        """doc → score; notes each doc's recommending states (`by_ref`) and its level and themes
-        (`about_ref`) on the way."""
-        flat = self._shard("terms", term).get(term, ())
-        found, doc = {}, 0
-        for i in range(0, len(flat), 4):
-            doc += flat[i]
-            found[doc] = flat[i + 1]
-            self.by_ref[doc] = flat[i + 2]
-            self.about_ref[doc] = flat[i + 3]
-        return found
+        """doc → score (see the module's notes); notes each doc's recommending states (`by_ref`)
+        and its level and themes (`about_ref`) on the way."""
+        entries = [shard.get(term, ()) for shard in self._shards("terms", term)]
+        scoring = self.meta["scoring"]
+        k1, b, fields = scoring["k1"], scoring["b"], scoring["fields"]
+        count = self.meta["docs"]
+        df = [0] * len(fields)
+        for flat in entries:
+            for i in range(1, len(flat), 6):
+                df[flat[i]] += 1
+        idf = [math.log(count / (n + 1)) + 1 for n in df]
+        summed: dict[int, float] = {}
+        for flat in entries:
+            doc = 0  # each tier's gaps count from 0
+            for i in range(0, len(flat), 6):
+                doc += flat[i]
+                field, freq, length = flat[i + 1], flat[i + 2], flat[i + 3]
+                _, boost, average = fields[field]
+                weight = freq * boost
+                norm = k1 * ((1 - b) + b * length / average)
+                summed[doc] = summed.get(doc, 0.0) + idf[field] * ((weight * (k1 + 1)) / (weight + norm))
+                self.by_ref[doc] = flat[i + 4]
+                self.about_ref[doc] = flat[i + 5]
+        return {doc: round(1000 * score) for doc, score in summed.items()}
 
     def places(self, term: str) -> dict[int, set[int]]:
-        return {int(doc): set(places) for doc, places in self._shard("places", term).get(term, {}).items()}
+        return {int(doc): set(places) for shard in self._shards("places", term)
+                for doc, places in shard.get(term, {}).items()}
 
     def facets(self) -> Facets:
         if self._facets is None:

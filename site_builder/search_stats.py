@@ -14,6 +14,7 @@ idf of `WeightingModel`, the byte-rounded field lengths of its codec): the same 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -31,7 +32,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, term_of_word, word_map_of
+from .search import (FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, term_of_word, tier_ends,
+                     word_map_of)
 from .search_query import words_of
 from .urls import Urls
 
@@ -64,23 +66,44 @@ class ReportAnalysis:
     words: tuple[str, ...]  # the words of the docs' indexed text, for the word map
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class FieldPostings:
+    """One text field's postings over the whole archive, sorted by term, then doc: term
+    `terms[i]`'s are `docs[starts[i]:starts[i + 1]]`, with the frequency of the term in each."""
+
+    terms: list[str]  # sorted
+    starts: numpy.ndarray  # len(terms) + 1 places
+    docs: numpy.ndarray
+    freqs: numpy.ndarray
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldPostings) and self.terms == other.terms and all(
+            numpy.array_equal(getattr(self, name), getattr(other, name)) for name in ("starts", "docs", "freqs"))
+
+
 @dataclass(frozen=True)
 class Analysis:
     docs: list[SearchDoc]  # by doc number
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]]  # recommendation → its "text" terms, frequencies
     words: dict[str, str]  # word → term (`search.word_map_of`)
-    scores: ScoreTable
-    # term → '"doc":[place, …]' of the docs with places of their own (`ReportAnalysis.places`),
-    # comma-joined in doc order; `placed` is those docs
-    places: dict[str, bytearray]
+    postings: dict[str, FieldPostings]  # every text field's
+    lengths: dict[str, numpy.ndarray]  # text field → each doc's length in terms (0: no such field)
+    # tier by tier (`search.tier_ends`): term → '"doc":[place, …]' of the docs with places of
+    # their own (`ReportAnalysis.places`), comma-joined in doc order; `placed` is those docs
+    places: list[dict[str, bytearray]]
     placed: frozenset[int]
+    ends: list[int]  # where each tier ends (`search.tier_ends`)
+
+    def scores(self, field: str) -> dict[str, Postings]:
+        """What Whoosh's BM25F gives a one-term query on `field`, for each of its terms."""
+        return bm25f_scores(field, self.postings[field], self.lengths[field])
 
     def for_related(self) -> Analysis:
         """What the related lists read (the docs, the recommendations' texts and the "text"
-        field's postings) without what only the index's files needed: let go of before the
-        related lists are ranked, which is the search stage's peak in memory."""
-        return dataclasses.replace(self, scores={"text": self.scores["text"]}, words={}, places={},
-                                   placed=frozenset())
+        field) without what only the index's files needed: let go of before the related lists
+        are ranked, which is the search stage's peak in memory."""
+        return dataclasses.replace(self, postings={"text": self.postings["text"]},
+                                   lengths={"text": self.lengths["text"]}, words={}, places=[], placed=frozenset())
 
 
 def _analyse(docs: list[SearchDoc]) -> ReportAnalysis:
@@ -166,7 +189,8 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     totals = _Totals(len(docs))
     words: set[str] = set()
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
-    places: dict[str, bytearray] = {}
+    tiers = tier_ends(docs)
+    places: list[dict[str, bytearray]] = [{} for _ in tiers]
     placed: set[int] = set()
     analysed_now = set(to_do)
     for group, members in enumerate(groups):
@@ -181,17 +205,19 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
                 in_text = slice(ends[place], ends[place + 1])
                 texts[number] = (tuple(map(text.vocabulary.__getitem__, text.terms[in_text].tolist())),
                                  tuple(text.freqs[in_text].tolist()))
+        in_tier = places[bisect.bisect_right(tiers, members[0])]  # a report's docs are all in one tier
         for number, own in zip(members, found.places):
             if own:  # recommendations and paragraphs, met here in doc order
                 placed.add(number)
                 key = b'"%d":' % number
                 for term, where in own:
-                    if term in places:
-                        places[term] += b"," + key + where
+                    if term in in_tier:
+                        in_tier[term] += b"," + key + where
                     else:
-                        places[term] = bytearray(key + where)
+                        in_tier[term] = bytearray(key + where)
         words.update(found.words)
-    return Analysis(docs, texts, word_map_of(words), totals.scores(), places, frozenset(placed))
+    return Analysis(docs, texts, word_map_of(words), totals.postings(), totals.lengths, places, frozenset(placed),
+                    tiers)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -213,14 +239,10 @@ class Postings:
         return isinstance(other, Postings) and list(self.items()) == list(other.items())
 
 
-NO_POSTINGS = Postings(array("i"), array("d"))
-ScoreTable = dict[str, dict[str, Postings]]  # field → term → postings
-
 
 class _Totals:
     """The postings of every text field, gathered report by report (in any order), then sorted
-    by term and doc and scored as vectors: a Python loop over each of the 4.7 million postings
-    took 7 s at 100,000 recommendations."""
+    by term and doc."""
 
     def __init__(self, count: int):
         self.count = count
@@ -239,53 +261,71 @@ class _Totals:
                                  dtype=numpy.int32, count=len(columns.vocabulary))
             self.parts[field].append((ids[columns.terms], numbers[columns.docs], columns.freqs))
 
-    def scores(self, weighting: BM25F = BM25F()) -> ScoreTable:
-        """What Whoosh's BM25F gives a one-term query on one field, for every term of every text
-        field: the same arithmetic, in the same order, as its `BM25FScorer` (numpy's +, × and ÷
-        on float64 are the same IEEE operations as Python's, so the floats are the same)."""
-        table: ScoreTable = {}
-        k1, b = weighting.K1, weighting.B
+    def postings(self) -> dict[str, FieldPostings]:
+        """Every field's postings, sorted by term, then doc (as vectors: a Python loop over each
+        of the 4.7 million postings took 7 s at 100,000 recommendations)."""
+        table: dict[str, FieldPostings] = {}
         ordered = sorted(self.number_of)
         rank = numpy.zeros(len(ordered), dtype=numpy.int32)
         rank[[self.number_of[term] for term in ordered]] = numpy.arange(len(ordered), dtype=numpy.int32)
+        empty = numpy.zeros(0, numpy.int32)
         for field in TEXT_FIELDS:
-            # Whoosh stores a field's length in one byte; the average is over every doc
-            lengths = self.lengths[field]
-            average = int(lengths.sum(dtype=numpy.int64)) / (self.count or 1) or 1
-            # `scoring.bm25`'s part that depends on the doc alone, made once per doc
-            norms = numpy.array([k1 * ((1 - b) + b * byte_to_length(length_to_byte(length)) / average)
-                                 for length in lengths.tolist()])
             parts = self.parts.pop(field)
             # terms by their place in sorted order, so that postings sort by term, then doc
-            ids = rank[numpy.concatenate([terms for terms, _, _ in parts] or [numpy.zeros(0, numpy.int32)])]
-            docs = numpy.concatenate([docs for _, docs, _ in parts] or [numpy.zeros(0, numpy.int32)])
-            freqs = numpy.concatenate([freqs for _, _, freqs in parts] or [numpy.zeros(0, numpy.int32)])
+            ids = rank[numpy.concatenate([terms for terms, _, _ in parts] or [empty])]
+            docs = numpy.concatenate([docs for _, docs, _ in parts] or [empty])
+            freqs = numpy.concatenate([freqs for _, _, freqs in parts] or [empty])
             del parts
             order = numpy.lexsort((docs, ids))
-            ids, docs = ids[order], docs[order]
-            # Whoosh's weight: frequency × field boost
-            weights = freqs[order] * FIELD_BOOSTS[field]
+            ids = ids[order]
             used = numpy.unique(ids)
-            vocabulary = [ordered[n] for n in used.tolist()]
-            ids = numpy.searchsorted(used, ids)  # the term's place in this field's vocabulary
-            starts = numpy.searchsorted(ids, numpy.arange(len(vocabulary) + 1)).tolist()
-            idf = numpy.array([math.log(self.count / (end - start + 1)) + 1 for start, end in zip(starts, starts[1:])])
-            scores = idf[ids] * ((weights * (k1 + 1)) / (weights + norms[docs]))
-            table[field] = {term: Postings(docs[start:end], scores[start:end])
-                            for term, start, end in zip(vocabulary, starts, starts[1:])}
+            starts = numpy.searchsorted(ids, numpy.append(used, len(ordered)))
+            table[field] = FieldPostings([ordered[n] for n in used.tolist()], starts, docs[order], freqs[order])
         return table
 
 
-def term_positions(analysis: Analysis, order: Iterable[int] | None = None
-                   ) -> Iterator[tuple[int, dict[str, list[int]]]]:
-    """Doc by doc (in `order`, by default by number), term → the places (word numbers, stop
-    words counted) where the doc's shown text "x" holds a word with that term: what a quoted
-    phrase is checked against. Read again from the text rather than kept from the analysis."""
-    mapping = analysis.words
-    for number in range(len(analysis.docs)) if order is None else order:
+def stored_lengths(lengths: numpy.ndarray) -> numpy.ndarray:
+    """Each doc's length in a field as Whoosh stores it, in one byte: what BM25F reads."""
+    return numpy.array([byte_to_length(length_to_byte(length)) for length in lengths.tolist()], dtype=numpy.int32)
+
+
+def average_length(lengths: numpy.ndarray) -> float:
+    """A field's average length over every doc (Whoosh's, from the lengths it was given)."""
+    return int(lengths.sum(dtype=numpy.int64)) / (len(lengths) or 1) or 1
+
+
+WEIGHTING = BM25F()  # Whoosh's default: K1 1.2, B 0.75
+
+
+def bm25f_scores(field: str, postings: FieldPostings, lengths: numpy.ndarray,
+                 weighting: BM25F = WEIGHTING) -> dict[str, Postings]:
+    """What Whoosh's BM25F gives a one-term query on one field, for every term of the field:
+    the same arithmetic, in the same order, as its `BM25FScorer` (numpy's +, × and ÷ on
+    float64 are the same IEEE operations as Python's, so the floats are the same). The browser
+    does the same from the raw figures the index keeps (search_format.py)."""
+    k1, b = weighting.K1, weighting.B
+    count = len(lengths)
+    # `scoring.bm25`'s part that depends on the doc alone, made once per doc
+    norms = k1 * ((1 - b) + b * stored_lengths(lengths) / average_length(lengths))
+    starts = postings.starts.tolist()
+    idf = numpy.array([math.log(count / (end - start + 1)) + 1 for start, end in zip(starts, starts[1:])])
+    ids = numpy.repeat(numpy.arange(len(postings.terms)), numpy.diff(postings.starts))
+    # Whoosh's weight: frequency × field boost
+    weights = postings.freqs * FIELD_BOOSTS[field]
+    scores = idf[ids] * ((weights * (k1 + 1)) / (weights + norms[postings.docs]))
+    return {term: Postings(postings.docs[start:end], scores[start:end])
+            for term, start, end in zip(postings.terms, starts, starts[1:])}
+
+
+def term_positions(docs: list[SearchDoc], numbers: Iterable[int]) -> Iterator[tuple[int, dict[str, list[int]]]]:
+    """Doc by doc, term → the places (word numbers, stop words counted) where the doc's shown
+    text "x" holds a word with that term: what a quoted phrase is checked against. Each word's
+    term is the analyser's (`search.term_of_word`), as for the docs with places of their own
+    (`_own_places`), so that a doc's places are made from the doc alone."""
+    for number in numbers:
         places: dict[str, list[int]] = {}
-        for place, word in enumerate(words_of(analysis.docs[number].shown_text)):
-            term = mapping.get(word)
+        for place, word in enumerate(words_of(docs[number].shown_text)):
+            term = term_of_word(word)
             if term:
                 places.setdefault(term, []).append(place)
         yield number, places

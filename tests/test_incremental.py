@@ -1,6 +1,7 @@
 """Incremental builds: reuse only skips work. After any change, output is byte-identical to a
 clean build, and only the pages a change touches are made anew."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -275,4 +276,31 @@ def test_a_build_skips_making_the_pages_of_reports_whose_inputs_did_not_change(c
     result = build(content, output)
     assert result.rendered < result.pages
     monkeypatch.setattr(archive_pages, "report_pages", made_for)
+    same_as_clean(content, output, tmp_path)
+
+
+def test_a_review_held_last_leaves_the_first_tier_of_the_search_index_as_it_was(content, tmp_path, corpus,
+                                                                                 monkeypatch):
+    """The search index keeps its postings and places in tiers of whole reviews, in the order
+    they were held (search.tier_ends), with raw figures rather than scores: a review held after
+    the others changes the last tier alone, so the first tier's files keep their bytes and
+    their files (linked, not written again)."""
+    from site_builder import search
+    monkeypatch.setattr(search, "TIER_REVIEWS", 2)
+    for name in ("tonga2008.txt", "canada2009.txt", "sweden2010.txt"):
+        shutil.copy(corpus / "reports" / name, content / "reports" / name)
+    output = tmp_path / "output"
+    build(content, output)
+
+    def first_tier():  # its postings, its places and the chunks of docs it holds whole
+        end = json.loads((output / "search" / "meta.json").read_bytes())["tiers"][0]["end"]
+        paths = [*(output / "search" / "terms" / "0").glob("*.json"), *(output / "search" / "places" / "0").glob("*.json"),
+                 *(output / "search" / "docs" / f"{chunk}.json" for chunk in range(end // 10))]
+        return {path: (path.stat().st_ino, path.read_bytes()) for path in paths}
+
+    before = first_tier()
+    assert len(before) > 500
+    shutil.copy(corpus / "reports" / "iran2014.txt", content / "reports" / "iran2014.txt")
+    build(content, output)
+    assert first_tier() == before
     same_as_clean(content, output, tmp_path)

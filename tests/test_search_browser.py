@@ -132,21 +132,43 @@ def corpus_site(corpus_build) -> Path:
     return corpus_build.result()
 
 
-@pytest.fixture(scope="module")
-def themed_site(seed_site, seed, tmp_path_factory) -> Path:
-    """The seed site with the search index of its recommendations given stand-in themes and
-    action levels (test_search_index.classified): the classifier is not in this branch."""
-    output = tmp_path_factory.mktemp("themed-site") / "output"
-    shutil.copytree(seed_site, output)
-    files = export_search_index(classified(build_archive([seed])), Urls("https://example.org"))
+def with_index(site: Path, files: dict[str, bytes], folder: Path) -> Path:
+    """A copy of a built site in `folder`, its search index replaced by `files`."""
+    output = folder / "output"
+    shutil.copytree(site, output)
     docs = {path: data for path, data in files.items() if path.startswith("search/docs/")}
     assert docs == {path: (output / path).read_bytes() for path in docs}  # the same docs, the same links
-    shutil.rmtree(output / "search" / "terms")
-    shutil.rmtree(output / "search" / "facets")
+    for path in (output / "search").iterdir():
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.suffix == ".json":
+            path.unlink()
     for path, data in files.items():
         (output / path).parent.mkdir(parents=True, exist_ok=True)
         (output / path).write_bytes(data)
     return output
+
+
+@pytest.fixture(scope="module")
+def themed_site(seed_site, seed, tmp_path_factory) -> Path:
+    """The seed site with the search index of its recommendations given stand-in themes and
+    action levels (test_search_index.classified): the classifier is not in this branch."""
+    files = export_search_index(classified(build_archive([seed])), Urls("https://example.org"))
+    return with_index(seed_site, files, tmp_path_factory.mktemp("themed-site"))
+
+
+@pytest.fixture(scope="module")
+def tiered_url(seed_site, seed, tmp_path_factory):
+    """The seed site with its search index in two tiers (search.tier_ends): the review's docs,
+    then the states."""
+    from site_builder import search as search_module
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "TIER_REVIEWS", 1)
+        files = export_search_index(build_archive([seed]), Urls("https://example.org"))
+    assert len(yaml.safe_load(files["search/meta.json"])["tiers"]) == 2
+    site = with_index(seed_site, files, tmp_path_factory.mktemp("tiered-site"))
+    with serving(site) as url:
+        yield url, site
 
 
 @pytest.fixture(scope="module")
@@ -560,4 +582,20 @@ def test_a_theme_search_fetches_only_the_files_its_twin_reads(browser, themed_ur
     fetches_only_what_the_twin_reads(browser, themed_url, themed_site, problems, (
         ("", {"theme": "torture"}), ("", {"level": "3", "position": "supported"}),
         ("torture", {"theme": "torture", "level": "5"}), ("", {"theme": "no-such-theme"})))
+    assert problems == {"errors": [], "console": [], "dialogs": []}
+
+
+def test_an_index_in_tiers_gives_the_browser_the_command_lines_results(browser, tiered_url, problems):
+    """The client reads a shard of each tier for each term, and scores the docs of both tiers
+    from their raw figures: the same results and counts as its Python twin, from the same files."""
+    url, site = tiered_url
+    cases = [(query, {}) for query in QUERIES] + [
+        ("sweden", {}), ('"death penalty"', {}), ("hungary women", {"position": "noted"}), ("", {"by": "SWE"})]
+    context, page = open_page(browser, url, problems)
+    different = differences(page, url, site, cases)
+    context.close()
+    assert not different, "\n".join(different)
+    fetches_only_what_the_twin_reads(browser, url, site, problems, (
+        ("sweden", {}), ('"freedom of expression" -torture', {"position": "supported"})))
+    assert "search/terms/1/sw.json" in search(site, "sweden").files_read
     assert problems == {"errors": [], "console": [], "dialogs": []}

@@ -1,4 +1,4 @@
-"""The static search index (format v4) and its query engine, on the seed.
+"""The static search index (format v5) and its query engine, on the seed.
 
 The index is scored as Whoosh scores it (test_search_stats.py holds the two side by side) and exported as JSON shards; `search_query.search` answers from the
 shards alone, as the browser client does. These tests hold the export to Whoosh (stemming, the
@@ -90,14 +90,16 @@ def test_the_export_is_deterministic(archive, urls, files):
     assert run.stdout.strip() == digest(files)
 
 
-def test_the_export_has_the_v4_layout(files, records):
+def test_the_export_has_the_v5_layout(files, records):
     meta = json.loads(files["search/meta.json"])
-    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 4, "chunk": 10, "prefix": 2}
+    assert {k: meta[k] for k in ("version", "chunk", "prefix")} == {"version": 5, "chunk": 10, "prefix": 2}
+    assert [tier["end"] for tier in meta["tiers"]] == [meta["docs"]]  # one review: one tier
+    assert [field for field, _, _ in meta["scoring"]["fields"]] == list(TEXT_FIELDS)
     assert meta["words"] == sorted(path.split("/")[-1][:-5] for path in files if path.startswith("search/words/"))
     for path, data in files.items():
         assert path.startswith("search/") and path.endswith(".json")
         value = json.loads(data)
-        if path.startswith("search/places/"):  # as everywhere, but each term's docs in number order
+        if path.startswith("search/places/0/"):  # as everywhere, but each term's docs in number order
             assert data == b"{" + b",".join(_dumps(term) + b":{" + b",".join(
                 _dumps(doc) + b":" + _dumps(value[term][doc]) for doc in sorted(value[term], key=int)) + b"}"
                 for term in sorted(value)) + b"}"
@@ -109,14 +111,17 @@ def test_the_export_has_the_v4_layout(files, records):
                 assert shard == (key[:2] if all(c in "abcdefghijklmnopqrstuvwxyz0123456789" for c in key[:2]) else "_")
         for folder in ("terms", "places"):
             if path.startswith(f"search/{folder}/"):
-                assert all(shard_of(key, set(meta["split"][folder])) == shard for key in value)
+                assert path.startswith(f"search/{folder}/0/")
+                assert all(shard_of(key, set(meta["tiers"][0]["split"][folder])) == shard for key in value)
         if path.startswith("search/terms/"):
             for flat in value.values():
-                gaps, scores, by, about = flat[0::4], flat[1::4], flat[2::4], flat[3::4]
-                assert len(flat) % 4 == 0
-                assert all(gap > 0 for gap in gaps[1:]) and gaps[0] >= 0  # sorted, each doc once
-                assert all(isinstance(score, int) and score > 0 for score in scores)
-                assert all(isinstance(ref, int) and ref >= 0 for ref in by + about)
+                assert len(flat) % 6 == 0
+                entries = [flat[i:i + 6] for i in range(0, len(flat), 6)]
+                assert entries[0][0] >= 0 and all(gap >= 0 for gap, *_ in entries)
+                # by doc, then field; each (doc, field) once
+                assert all(gap > 0 or field > last for (gap, field, *_), (_, last, *_) in zip(entries[1:], entries))
+                assert all(field in range(4) and freq > 0 and length >= freq for _, field, freq, length, _, _ in entries)
+                assert all(isinstance(ref, int) and ref >= 0 for *_, by, about in entries for ref in (by, about))
     kinds = [record["k"] for record in records]
     assert kinds == sorted(kinds, key=["recommendation", "paragraph", "review", "state"].index)  # one review
     assert set(records[0]) == {"u", "k", "t", "x", "i", "p", "b", "r", "c"}
@@ -135,7 +140,7 @@ def _dumps(value) -> bytes:
 
 
 def test_places_are_where_the_shown_text_has_the_term(files, records):
-    places = json.loads(files["search/places/pe.json"])["penalti"]
+    places = json.loads(files["search/places/0/pe.json"])["penalti"]
     for doc, found in places.items():
         words = re.findall(r"\w+(?:\.?\w+)*", records[int(doc)]["x"].lower())
         assert found == [n for n, word in enumerate(words) if word in ("penalty", "penalties")]
@@ -182,14 +187,58 @@ def test_the_facets_give_each_recommendation_its_position_states_group_and_cycle
     assert facets.names["SWE"] == "Sweden"
 
 
-def test_posting_scores_are_whooshs_own_scores(files, index):
+@pytest.fixture(scope="module")
+def tiered_files(archive, urls):
+    """The seed's index in two tiers (search.tier_ends): the review's docs, then the states."""
+    from site_builder import search as search_module
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "TIER_REVIEWS", 1)
+        files = export_search_index(archive, urls)
+    assert [tier["end"] for tier in json.loads(files["search/meta.json"])["tiers"]][1:] == [len(files_docs(files))]
+    return files
+
+
+def files_docs(files):
+    return [record for path in files if path.startswith("search/docs/") for record in json.loads(files[path])]
+
+
+@pytest.mark.parametrize("tiers", ["one", "two"])
+def test_posting_scores_are_whooshs_own_scores(files, tiered_files, index, tiers):
+    """The client's BM25F from the raw figures of every tier (search_format.py) is Whoosh's."""
+    files = files if tiers == "one" else tiered_files
     with index.searcher() as searcher:
-        for word in ("torture", "journalists", "penalty", "hungary", "crpd", "kazakhstan", "women"):
-            term = json.loads(files[f"search/words/{word[:2]}.json"])[word]
-            postings = IndexFiles(files).postings(term)
+        for word in ("torture", "journalists", "penalty", "hungary", "crpd", "kazakhstan", "women", "sweden"):
+            index_files = IndexFiles(files)
+            term = index_files.words(word[:2])[word]
+            postings = index_files.postings(term)
             one_term = wq.Or([wq.Term(field, term) for field in TEXT_FIELDS])
             whoosh = {hit.docnum: hit.score for hit in searcher.search(one_term, limit=None)}
             assert postings == {doc: round(1000 * s) for doc, s in whoosh.items()}
+
+
+def test_an_index_in_tiers_answers_as_one_tier_does(files, tiered_files):
+    """Every judged query, phrases, exclusions and filters: the same results, scores and facet
+    counts from two tiers as from one; only the files read differ (a shard of each tier)."""
+    import yaml
+    queries = [entry["query"] for entry in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text())]
+    cases = [(query, {}) for query in queries] + [
+        ('"death penalty"', {}), ("hungary", {}), ("kazakhstan women", {"position": "noted"}),
+        ('"freedom of expression" -torture', {"position": "supported"}), ("", {"by": "SWE"}), ("sweden", {})]
+    for query, facets in cases:
+        one, two = search(files, query, facets), search(tiered_files, query, facets)
+        assert (one.total, one.hits, one.facets, one.suggestions) == (two.total, two.hits, two.facets, two.suggestions)
+    # a word's tiers are exactly the tiers whose terms shard holds its term; their places shards hold it too
+    meta = json.loads(tiered_files["search/meta.json"])
+    for path in (path for path in tiered_files if path.startswith("search/words/")):
+        for word, (term, tiers) in json.loads(tiered_files[path]).items():
+            for number, tier in enumerate(meta["tiers"]):
+                shards = {folder: json.loads(tiered_files.get(
+                    f"search/{folder}/{number}/{shard_of(term, set(tier['split'][folder]))}.json", b"{}"))
+                    for folder in ("terms", "places")}
+                assert (term in shards["terms"]) == bool(tiers >> number & 1), (word, term, number)
+                assert term in shards["places"] or not tiers >> number & 1, (word, term, number)
+    assert "search/terms/1/sw.json" in search(tiered_files, "sweden").files_read
+    assert search(tiered_files, "sweden").total == search(files, "sweden").total > 1  # in both tiers
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -285,7 +334,7 @@ def test_recommendation_text_outranks_a_paragraph_that_mentions_the_words_once(f
 def test_a_query_reads_only_its_shards(files, tmp_path):
     result = search(files, "torture")
     assert result.files_read[0] == "search/meta.json"
-    assert "search/words/to.json" in result.files_read and "search/terms/to.json" in result.files_read
+    assert "search/words/to.json" in result.files_read and "search/terms/0/to.json" in result.files_read
     assert not any(p.startswith("search/places/") for p in result.files_read)  # no phrase
     assert not any(p.startswith("search/words/") and p != "search/words/to.json" for p in result.files_read)
     for path, data in files.items():  # the same from a built output folder

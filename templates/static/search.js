@@ -1,6 +1,6 @@
 // The search page: the browser twin of site_builder/search_query.py, whose docstring gives the
 // query semantics, and of search_format.py, whose IndexFiles and Facets read the index files
-// (format 4). The command line and this page must return the same results, so the engine below
+// (format 5). The command line and this page must return the same results, so the engine below
 // follows those modules function by function. It fetches only the files a query needs, and keeps
 // them for the visit. Index data is shown with textContent only.
 (function () {
@@ -16,7 +16,7 @@
   const SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
   const SHARD_CHARACTERS = /^[a-z0-9]+$/;
   const FACETS = ["position", "by", "sur", "group", "cycle", "theme", "level"];
-  const FORMAT_VERSION = 4;
+  const FORMAT_VERSION = 5;
   const PAGE_SIZE = 10;
   const MAX_SUGGESTION_DISTANCE = 2;
 
@@ -98,7 +98,7 @@
   const files = new Map(); // path → promise of its JSON
   const loaded = new Map(); // path → JSON once arrived: highlighting reads it without fetching
   let meta = null;
-  let split = {}; // folder → Set of its split shards
+  let tiers = []; // each tier of the index: { number, split: folder → Set of its split shards }
 
   // `optional`: a missing file reads as null (search_format.py checks that the file exists).
   function fetchJSON(path, optional) {
@@ -116,20 +116,46 @@
 
   const wordShard = (shard) =>
     (meta.words.includes(shard) ? fetchJSON(`words/${shard}.json`) : Promise.resolve({}));
-  const termShard = async (folder, term) =>
-    (await fetchJSON(`${folder}/${shardOf(term, split[folder], meta.prefix)}.json`, true)) || {};
+  const termTiers = new Map(); // term → the tiers holding it, as a bit mask, from the words shards read
+  // A word's [term, tiers] in a words shard, noting the term's tiers.
+  function wordEntry(words, word) {
+    const entry = own(words, word);
+    if (entry) termTiers.set(entry[0], entry[1]);
+    return entry;
+  }
+  // The term's shard in each tier that holds it, in tier order (its words shard was read).
+  const termShards = (folder, term) => Promise.all(tiers.filter(({ number }) => (termTiers.get(term) >> number) & 1)
+    .map(({ number, split }) => fetchJSON(`${folder}/${number}/${shardOf(term, split[folder], meta.prefix)}.json`)));
 
-  // doc → score; notes each doc's recommending states and its level and themes (one number
-  // each) in `refs` on the way.
+  // Python's round(): to the nearest integer, half to even.
+  function roundHalfEven(x) {
+    const floor = Math.floor(x), rest = x - floor;
+    if (rest !== 0.5) return Math.round(x);
+    return floor % 2 === 0 ? floor : floor + 1;
+  }
+
+  // doc → score, Whoosh's BM25F from the raw figures (search_format.py gives the arithmetic, in
+  // the order it is done); notes each doc's recommending states and its level and themes (one
+  // number each) in `refs` on the way.
   async function postings(term, refs) {
-    const flat = own(await termShard("terms", term), term) || [];
-    const found = new Map();
-    for (let i = 0, doc = 0; i < flat.length; i += 4) {
-      doc += flat[i];
-      found.set(doc, flat[i + 1]);
-      refs.set(doc, [flat[i + 2], flat[i + 3]]);
+    const entries = (await termShards("terms", term)).map((shard) => own(shard, term) || []);
+    const { k1, b, fields } = meta.scoring;
+    const df = fields.map(() => 0);
+    for (const flat of entries) for (let i = 1; i < flat.length; i += 6) df[flat[i]] += 1;
+    const idf = df.map((n) => Math.log(meta.docs / (n + 1)) + 1);
+    const summed = new Map();
+    for (const flat of entries) {
+      for (let i = 0, doc = 0; i < flat.length; i += 6) { // each tier's gaps count from 0
+        doc += flat[i];
+        const [field, freq, length] = [flat[i + 1], flat[i + 2], flat[i + 3]];
+        const [, boost, average] = fields[field];
+        const weight = freq * boost;
+        const norm = k1 * ((1 - b) + b * length / average);
+        summed.set(doc, (summed.get(doc) || 0) + idf[field] * ((weight * (k1 + 1)) / (weight + norm)));
+        refs.set(doc, [flat[i + 4], flat[i + 5]]);
+      }
     }
-    return found;
+    return new Map(Array.from(summed, ([doc, score]) => [doc, roundHalfEven(1000 * score)]));
   }
 
   let facetsFile = null; // promise of facets.json, decoded
@@ -179,7 +205,7 @@
     const position = f.position.get(doc);
     if (position === undefined) return null;
     const [end, state, cycle] = f.reviews.at(bisectRight(f.reviewStarts, doc) - 1);
-    const by = ref === 0 ? [] : ref <= f.states.length ? [f.states[ref - 1]] : f.sets[ref - f.states.length - 1];
+    const by = ref === 0 ? [] : f.sets[ref - 1];
     const [level, themes] = about ? f.abouts[about - 1] : [[], []];
     return { position: [position], by, sur: doc < end ? [state] : [],
              group: [...new Set(by.map((iso3) => f.groupOf.get(iso3)))], cycle: cycle ? [String(cycle)] : [],
@@ -226,7 +252,7 @@
     const length = Array.from(word).length;
     let best = null; // [distance, word]
     for (const words of maps) {
-      for (const [candidate, term] of Object.entries(words)) {
+      for (const [candidate, [term]] of Object.entries(words)) {
         if (!term || Math.abs(Array.from(candidate).length - length) > MAX_SUGGESTION_DISTANCE) continue;
         const distance = levenshtein(word, candidate);
         if (distance <= MAX_SUGGESTION_DISTANCE && (best === null || distance < best[0] ||
@@ -241,7 +267,7 @@
     const offsets = terms.map((term, offset) => [offset, term]).filter(([, term]) => term);
     if (!offsets.length) return scores;
     const places = new Map(await Promise.all(offsets.map(async ([, term]) =>
-      [term, own(await termShard("places", term), term) || {}])));
+      [term, Object.assign({}, ...(await termShards("places", term)).map((shard) => own(shard, term) || {}))])));
     const [firstOffset, firstTerm] = offsets[0];
     const kept = new Map();
     for (const [doc, score] of scores) {
@@ -258,7 +284,8 @@
   async function search(query, facetValues, page) {
     meta = await fetchJSON("meta.json");
     if (meta.version !== FORMAT_VERSION) throw new Error(`the index is format ${meta.version}, not ${FORMAT_VERSION}`);
-    split = Object.fromEntries(["terms", "places"].map((folder) => [folder, new Set((meta.split || {})[folder])]));
+    tiers = meta.tiers.map((tier, number) => ({ number, split: Object.fromEntries(
+      ["terms", "places"].map((folder) => [folder, new Set(tier.split[folder])])) }));
     const parsed = parseQuery(query);
     const chosen = Object.fromEntries(FACETS.filter((name) => facetValues[name]).map((name) => [name, facetValues[name]]));
     const refs = new Map(); // doc → [its recommending states, its level and themes], from the files read
@@ -268,7 +295,7 @@
       const shard = shardName(word, meta.prefix);
       shards.set(shard, await wordShard(shard));
     }));
-    const termOf = (word) => own(shards.get(shardName(word, meta.prefix)), word);
+    const termOf = (word) => wordEntry(shards.get(shardName(word, meta.prefix)), word)?.[0];
 
     const suggestions = new Map(), terms = [], excluded = [];
     let missing = false;
@@ -533,7 +560,7 @@
   // highlighting fetches nothing, and a word whose shard was not needed stays unmarked.
   function loadedTerm(word) {
     const words = loaded.get(`words/${shardName(word, meta.prefix)}.json`);
-    return words ? own(words, word) : undefined;
+    return words ? own(words, word)?.[0] : undefined;
   }
 
   // The spans of `text` to mark: words with a query term, and whole phrases (common words included).
