@@ -30,7 +30,7 @@ from .pages import ALL_REPORTS, VALUE, KnownInputs, Page, PageGroup, pages_of
 from .progress import Progress
 from .parse import parse_document
 from .related import related_recommendations
-from .search_export import KnownTiers, write_search_index
+from .search_export import KnownTiers, plan_index, write_search_index
 from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
 from .states import load_registry
@@ -200,9 +200,9 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
                 tiers[tier_key] = last_tiers[tier_key]
                 return entry
 
-            analysis = analyse_archive(archive, urls, code, cache)
-            known = KnownTiers(lambda report: f"{code} {hashes[report.source]}", reuse)
-            made = write_search_index(archive, urls, put, analysis, known)
+            plan = plan_index(archive, urls, KnownTiers(lambda report: f"{code} {hashes[report.source]}", reuse))
+            analysis = analyse_archive(archive, urls, code, cache, plan.docs, plan.reused)
+            made = write_search_index(archive, urls, put, analysis, plan)
             analysis = analysis.for_related()
             related = related_recommendations(archive, urls=urls, analysis=analysis)
             if cache:

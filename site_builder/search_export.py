@@ -21,7 +21,7 @@ from .classify.taxonomy import all_themes
 from .enrich import Archive
 from .errors import BuildError
 from .model import ACTION_LEVELS, Report, State
-from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc
+from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, search_documents, tier_ends
 from .search_stats import WEIGHTING, Analysis, analyse_archive, average_length, stored_lengths, term_positions
 from .search_format import FORMAT_VERSION, shard_name
 from .urls import Urls
@@ -250,6 +250,40 @@ class KnownTiers:
 
 
 @dataclass(frozen=True)
+class IndexPlan:
+    """What the index is made of, found before the docs are analysed: the docs, the tiers, the
+    numbers the postings carry, and which tiers an earlier build left as they are (their places
+    need not be gathered, nor their files made)."""
+
+    docs: list[SearchDoc]  # by doc number (`search.search_documents`)
+    ends: list[int]  # where each tier ends (`search.tier_ends`)
+    registry: dict[str, State]  # the states the facets name, in the order of their numbers
+    sets: list[list[int]]  # each set of recommending states (`_by_refs`)
+    by_ref: numpy.ndarray
+    themes: list[str]
+    abouts: list[list[int]]  # each combination of a level and themes (`_about_refs`)
+    about_ref: numpy.ndarray
+    keys: list[str]  # what each tier is made from (`_tier_key`); "" without `KnownTiers`
+    reused: dict[int, dict[str, Any]]  # tier → its entry in meta.json, as an earlier build made it
+
+
+def plan_index(archive: Archive, urls: Urls, known: KnownTiers | None = None) -> IndexPlan:
+    docs = search_documents(archive, urls)
+    ends = tier_ends(docs)
+    registry = _states(docs)
+    sets, by_ref = _by_refs(docs, list(registry))
+    themes = _themes(docs)
+    abouts, about_ref = _about_refs(docs, themes)
+    keys, reused = [], {}
+    for tier, (first, end) in enumerate(zip([0, *ends], ends)):
+        keys.append(_tier_key(docs, first, end, by_ref, about_ref, urls, known.report_key) if known else "")
+        entry = known.reuse(keys[-1]) if known else None
+        if entry is not None:
+            reused[tier] = entry
+    return IndexPlan(docs, ends, registry, sets, by_ref, themes, abouts, about_ref, keys, reused)
+
+
+@dataclass(frozen=True)
 class MadeTier:
     key: str  # what the tier was made from (`_tier_key`); "" without `KnownTiers`
     meta: dict[str, Any]  # its entry in meta.json
@@ -257,18 +291,14 @@ class MadeTier:
 
 
 def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes], Any],
-                       analysis: Analysis | None = None, known: KnownTiers | None = None) -> list[MadeTier]:
+                       analysis: Analysis | None = None, plan: IndexPlan | None = None) -> list[MadeTier]:
     """The static search index, each file given to `write` (path relative to output/, bytes)
-    as soon as it is made, so that no more than one folder's files are held at a time. With
-    `known`, a tier whose files an earlier build wrote from the same inputs is not made again.
-    Returns the tiers made."""
-    analysis = analysis or analyse_archive(archive, urls)
+    as soon as it is made, so that no more than one folder's files are held at a time; but the
+    files of the tiers `plan` says an earlier build left as they are. Returns the tiers made."""
+    plan = plan or plan_index(archive, urls)
+    analysis = analysis or analyse_archive(archive, urls, docs=plan.docs)
     docs = analysis.docs
-    registry = _states(docs)
-    states = list(registry)
-    state_sets, by_ref = _by_refs(docs, states)
-    themes = _themes(docs)
-    abouts, about_ref = _about_refs(docs, themes)
+    assert len(docs) == len(plan.docs) and analysis.ends == plan.ends
     stored = {field: stored_lengths(lengths) for field, lengths in analysis.lengths.items()}
 
     words, in_tiers = analysis.words, _term_tiers(analysis)
@@ -276,9 +306,8 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
                                    float("inf"))  # by two characters, for suggestions
     tiers: list[dict[str, Any]] = []
     made: list[MadeTier] = []
-    for tier, (first, end) in enumerate(zip([0, *analysis.ends], analysis.ends)):
-        key = _tier_key(docs, first, end, by_ref, about_ref, urls, known.report_key) if known else ""
-        entry = known.reuse(key) if known else None
+    for tier, (first, end) in enumerate(zip([0, *plan.ends], plan.ends)):
+        entry = plan.reused.get(tier)
         if entry is None:
             paths: list[str] = []
 
@@ -286,18 +315,18 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
                 write(path, data)
                 paths.append(path)
 
-            _, term_split = _write_shards(put, f"terms/{tier}",
-                                          _postings_encoder(analysis, stored, first, end, by_ref, about_ref), SHARD_BYTES)
+            _, term_split = _write_shards(put, f"terms/{tier}", _postings_encoder(
+                analysis, stored, first, end, plan.by_ref, plan.about_ref), SHARD_BYTES)
             _, place_split = _write_shards(put, f"places/{tier}", _places_encoder(analysis, tier, first, end, in_tiers),
                                            SHARD_BYTES)
             for chunk in range(-(-first // CHUNK), end // CHUNK):  # the chunks of docs wholly in the tier
                 put(f"search/docs/{chunk}.json", _docs_chunk(docs, chunk))
             entry = {"end": end, "split": {"terms": term_split, "places": place_split}}
-            made.append(MadeTier(key, entry, paths))
+            made.append(MadeTier(plan.keys[tier], entry, paths))
         tiers.append(entry)
-    for chunk in _chunks_across_tiers(analysis.ends):
+    for chunk in _chunks_across_tiers(plan.ends):
         write(f"search/docs/{chunk}.json", _docs_chunk(docs, chunk))
-    for path, data in _facet_files(docs, registry, states, state_sets, by_ref, themes, abouts, about_ref).items():
+    for path, data in _facet_files(plan).items():
         write(path, data)
     write("search/meta.json", _dumps({
         "version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK, "prefix": PREFIX, "words": word_shards,
@@ -353,10 +382,10 @@ def _write_shards(put: Callable[[str, bytes], None], folder: str,
     return sorted(names), sorted(split)
 
 
-def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state_sets: list[list[int]],
-                 by_ref: numpy.ndarray, themes: list[str], abouts: list[list[int]],
-                 about_ref: numpy.ndarray) -> dict[str, bytes]:
+def _facet_files(plan: IndexPlan) -> dict[str, bytes]:
     """facets.json, and the lists a search by facets alone reads."""
+    docs, registry, state_sets, themes, abouts = plan.docs, plan.registry, plan.sets, plan.themes, plan.abouts
+    states = list(registry)
     groups = sorted({registry[iso3].group for iso3 in states})
     names = {theme.slug: theme.name for theme in all_themes()}
     group_number = {group: n for n, group in enumerate(groups)}
@@ -390,7 +419,7 @@ def _facet_files(docs: list[SearchDoc], registry: dict, states: list[str], state
         if doc.rec.action_level in by_level:
             by_level[doc.rec.action_level].append(number)
 
-    by, about = by_ref.tolist(), about_ref.tolist()
+    by, about = plan.by_ref.tolist(), plan.about_ref.tolist()
 
     def with_refs(numbers: list[int]) -> bytes:
         return _dumps([value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by[doc], about[doc])])

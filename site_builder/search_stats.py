@@ -157,14 +157,17 @@ def _analysis_key(code: str, docs: list[SearchDoc]) -> str:
 REPORTS_PER_TASK = 8
 
 
-def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCache | None = None) -> Analysis:
-    """Every search doc analysed (each report's docs taken from the cache when their texts were
-    analysed before, the others on every core), the word map and the BM25F scores.
+def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCache | None = None,
+                    docs: list[SearchDoc] | None = None, without_places: Iterable[int] = ()) -> Analysis:
+    """Every search doc (`search.search_documents`, or `docs` when already made) analysed: each
+    report's docs taken from the cache when their texts were analysed before, the others on
+    every core; the word map; the postings. The places of the tiers `without_places` are not
+    gathered (their files are an earlier build's).
 
     The reports' analyses are summed into the postings one report at a time, read back from the
     cache (where the workers put them), and let go of: held all at once they were the largest
     thing in the build's memory (some 350 MB at 100,000 recommendations)."""
-    docs = search_documents(archive, urls)
+    docs = docs if docs is not None else search_documents(archive, urls)
     by_report: dict[int, list[int]] = defaultdict(list)  # report → its doc numbers
     for number, doc in enumerate(docs):
         by_report[id(doc.report) if doc.report is not None else 0].append(number)
@@ -191,6 +194,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
     tiers = tier_ends(docs)
     places: list[dict[str, bytearray]] = [{} for _ in tiers]
+    skipped = set(without_places)
     placed: set[int] = set()
     analysed_now = set(to_do)
     for group, members in enumerate(groups):
@@ -205,8 +209,9 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
                 in_text = slice(ends[place], ends[place + 1])
                 texts[number] = (tuple(map(text.vocabulary.__getitem__, text.terms[in_text].tolist())),
                                  tuple(text.freqs[in_text].tolist()))
-        in_tier = places[bisect.bisect_right(tiers, members[0])]  # a report's docs are all in one tier
-        for number, own in zip(members, found.places):
+        tier = bisect.bisect_right(tiers, members[0])  # a report's docs are all in one tier
+        in_tier = places[tier]
+        for number, own in zip(members, found.places if tier not in skipped else ()):
             if own:  # recommendations and paragraphs, met here in doc order
                 placed.add(number)
                 key = b'"%d":' % number
