@@ -29,7 +29,7 @@ from .archive_pages import site_page_groups
 from .pages import ALL_REPORTS, VALUE, KnownInputs, Page, PageGroup, pages_of
 from .progress import Progress
 from .parse import parse_document
-from .related import related_recommendations
+from .related import Ranking, rank_related
 from .search_export import KnownTiers, plan_index, write_search_index
 from .search_stats import analyse_archive
 from .render import TEMPLATES, asset_names, environment, fingerprint_assets, prose_pages, render_page
@@ -200,12 +200,19 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
                 tiers[tier_key] = last_tiers[tier_key]
                 return entry
 
-            plan = plan_index(archive, urls, KnownTiers(lambda report: f"{code} {hashes[report.source]}", reuse))
+            def report_key(report: Report) -> str:
+                return f"{code} {hashes[report.source]}"
+
+            plan = plan_index(archive, urls, KnownTiers(report_key, reuse))
             analysis = analyse_archive(archive, urls, code, cache, plan.docs, plan.reused)
             made = write_search_index(archive, urls, put, analysis, plan)
             analysis = analysis.for_related()
-            related = related_recommendations(archive, urls=urls, analysis=analysis)
+            last_ranking = cache.load_ranking() if cache else None
+            ranking = rank_related(archive, urls, analysis, report_key, plan.keys[0] if len(plan.ends) > 1 else "",
+                                   last_ranking if isinstance(last_ranking, Ranking) else None)
+            related = ranking.lists
             if cache:
+                cache.store_ranking(ranking)
                 tiers.update((tier.key, (tier.meta, {path: files[path] for path in tier.paths})) for tier in made)
                 cache.store_tiers(tiers)
                 cache.store_search(key, files, related)

@@ -152,6 +152,16 @@ class BuildCache:
     def store_tiers(self, tiers: dict[str, tuple[dict[str, Any], dict[str, str]]]) -> None:
         self._write_atomically(self._tiers_path(), pickle.dumps(tiers, pickle.HIGHEST_PROTOCOL))
 
+    def _ranking_path(self) -> Path:
+        return self.folder / "related-ranking.pickle"
+
+    def load_ranking(self) -> Any | None:
+        """The related lists as the last build ranked them (`related.Ranking`)."""
+        return self._load(self._ranking_path())
+
+    def store_ranking(self, ranking: Any) -> None:
+        self._write_atomically(self._ranking_path(), pickle.dumps(ranking, pickle.HIGHEST_PROTOCOL))
+
     # --- each report's search docs, analysed ---------------------------------------------------
     def _analysis_path(self, key: str) -> Path:
         return self.folder / "search" / f"{key}.pickle"

@@ -96,7 +96,7 @@ def whoosh_related(archive, top=5):
             ranked = sorted(matched.items(), key=lambda item: (-item[1], item[0]))
             for number in members:
                 found[number] = _pick(number, ranked, key_of, top)
-    return {(key_of[n][0], index.docs[n].rec.id): [(key_of[o][0], index.docs[o].rec.id) for o in others]
+    return {(key_of[n][0], index.docs[n].rec.id): [(key_of[o][0], index.docs[o].rec.id) for o, _ in others]
             for n, others in sorted(found.items())}
 
 
@@ -159,3 +159,42 @@ def test_the_best_candidates_are_a_full_sort_cut_short(scored, count):
     scores = numpy.array([scored[doc] for doc in docs], dtype=numpy.float64)
     expected = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:count]
     assert _best(candidates, scores, count) == expected
+
+
+def test_related_lists_ranked_from_the_last_ones_are_those_ranked_from_nothing(seed, corpus, monkeypatch):
+    """A review held after the first tier's (search.tier_ends) leaves the figures the lists are
+    ranked by as they were: the build ranks whole only the groups the new review joins or starts,
+    and merges its recommendations into the others' last lists — the same lists and scores as
+    ranking every list again. A change to the first tier ranks everything again."""
+    from site_builder import related, search
+    from site_builder.search_export import KnownTiers, plan_index
+    monkeypatch.setattr(search, "TIER_REVIEWS", 2)
+    ranked_whole = []
+    rank = related._rank
+    monkeypatch.setattr(related, "_rank", lambda members, *rest: ranked_whole.append(members) or rank(members, *rest))
+    reports = {name: parse_file(corpus / "reports" / name) for name in
+               ("tonga2008.txt", "canada2009.txt", "sweden2010.txt", "iran2014.txt", "kazakhstan2010.txt")}
+
+    def ranked(names, last=None):
+        archive = build_archive([seed, *(reports[name] for name in names)])
+        analysis = analyse_archive(archive, URLS)
+        key = lambda report: report.source  # noqa: E731 (the reports do not change here)
+        figures = plan_index(archive, URLS, KnownTiers(key, lambda _: None)).keys[0] if len(analysis.ends) > 1 else ""
+        return related.rank_related(archive, URLS, analysis, key, figures, last), archive
+
+    first, _ = ranked(["tonga2008.txt", "canada2009.txt", "sweden2010.txt"])  # four reviews: a first tier
+    ranked_whole.clear()
+    incremental, archive = ranked(["tonga2008.txt", "canada2009.txt", "sweden2010.txt", "iran2014.txt"], first)
+    iran = sum(1 for report in archive.reports if report.source == reports["iran2014.txt"].source
+               for _ in report.recommendations)
+    assert 0 < sum(map(len, ranked_whole)) <= iran + 20  # Iran's groups (and the few earlier twins they join)
+    whole, _ = ranked(["tonga2008.txt", "canada2009.txt", "sweden2010.txt", "iran2014.txt"])
+    assert (incremental.lists, incremental.scores) == (whole.lists, whole.scores)
+    assert any(key[0].startswith("/reviews/iran") for lists in incremental.lists.values() for key in lists)
+    # Kazakhstan's 2010 review was held before Sweden's: the first tier changes, all is ranked again
+    ranked_whole.clear()
+    again, _ = ranked(["tonga2008.txt", "canada2009.txt", "sweden2010.txt", "iran2014.txt", "kazakhstan2010.txt"],
+                      incremental)
+    assert sum(map(len, ranked_whole)) == len(again.lists)
+    fresh, _ = ranked(["tonga2008.txt", "canada2009.txt", "sweden2010.txt", "iran2014.txt", "kazakhstan2010.txt"])
+    assert (again.lists, again.scores) == (fresh.lists, fresh.scores)
