@@ -64,6 +64,7 @@ class Ranking:
     figures_key: str  # what the first tier was made from ("": no first tier, every doc counts)
     figures: Statistics
     reports: frozenset[str]  # the report keys of the archive ranked
+    texts: dict[Key, str]  # each recommendation's text, normalised (`search_query.normalize`)
     key_terms: dict[str, list[tuple[str, float]]]  # normalised text → its key terms and weights
     lists: dict[Key, list[Key]]
     scores: dict[Key, list[float]]  # each list's scores, in its order
@@ -101,11 +102,13 @@ def rank_related(archive: Archive, urls: Urls, analysis: Analysis, report_key=No
     new: set[int] = set()  # docs of reports the last ranking did not have
     incremental = bool(last and figures_key and last.figures_key == figures_key and report_key
                        and last.reports <= reports)
+    earlier_texts = last.texts if incremental else {}
+    texts: dict[Key, str] = {}
     for number, doc in enumerate(docs):
         if doc.rec is not None:
-            text = normalize(doc.rec.text)
-            key_of[number] = (review_of[id(doc.report)], text)
-            named[number] = (key_of[number][0], doc.rec.id)
+            named[number] = key = (review_of[id(doc.report)], doc.rec.id)
+            text = texts[key] = earlier_texts.get(key) or normalize(doc.rec.text)
+            key_of[number] = (key[0], text)
             groups[text].append(number)
             if incremental and report_key(doc.report) not in last.reports:
                 new.add(number)
@@ -125,7 +128,7 @@ def rank_related(archive: Archive, urls: Urls, analysis: Analysis, report_key=No
     if not incremental:
         for members in groups.values():
             rank_whole(members)
-        return Ranking(figures_key, figures, reports, key_terms, dict(sorted(lists.items())), scores)
+        return Ranking(figures_key, figures, reports, texts, key_terms, dict(sorted(lists.items())), scores)
 
     # the new recommendations' scores for every earlier group's key terms
     number_of = {key: number for number, key in named.items()}
@@ -148,14 +151,16 @@ def rank_related(archive: Archive, urls: Urls, analysis: Analysis, report_key=No
             continue
         for number in members:
             key = named[number]
-            if text not in found:  # no new doc has any of its key terms
+            new_scores = found.get(text)
+            if not new_scores or (len(last.lists[key]) == top and max(new_scores.values()) < last.scores[key][-1]):
+                # no new doc ranks into the list: every one scores below its last
                 lists[key], scores[key] = last.lists[key], last.scores[key]
                 continue
             earlier = [(number_of[other], score) for other, score in zip(last.lists[key], last.scores[key])]
-            picked = _pick(number, _merged(earlier, found[text]), key_of, top)
+            picked = _pick(number, _merged(earlier, new_scores), key_of, top)
             lists[key] = [named[other] for other, _ in picked]
             scores[key] = [score for _, score in picked]
-    return Ranking(figures_key, figures, reports, key_terms, dict(sorted(lists.items())), scores)
+    return Ranking(figures_key, figures, reports, texts, key_terms, dict(sorted(lists.items())), scores)
 
 
 class _Scorer:
