@@ -1,8 +1,10 @@
 """The archive → a Whoosh index, and what Whoosh makes of it: terms, BM25F scores, word places.
 
-Whoosh analyses and scores at build time (stemming, stop words, BM25F with field boosts). Two
-stages use what this module computes: `search_export.py` writes the static index the browser
-queries, and `related.py` finds each recommendation's related ones (more-like-this).
+Whoosh's analysis and scoring (stemming, stop words, BM25F with field boosts) are the search's:
+the build analyses every doc, and the browser finishes Whoosh's BM25F from the raw figures the
+index keeps (search_format.py). Two stages use what this module computes: `search_export.py`
+writes the static index the browser queries, and `related.py` finds each recommendation's
+related ones (more-like-this).
 """
 
 from __future__ import annotations

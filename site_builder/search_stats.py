@@ -7,9 +7,11 @@ adding one report re-analysed every report. What the export and the related list
 each doc's term weights and field lengths, and three archive-wide figures (doc count, each term's
 doc frequency, each field's total length). So each report's docs are analysed once, by the
 schema's own fields (`field.index`, what Whoosh's writer calls), kept in the build cache by what
-was analysed, and the scores are summed here with Whoosh's own formulas (`scoring.bm25`, the
-idf of `WeightingModel`, the byte-rounded field lengths of its codec): the same floats.
-`tests/test_search_index.py` checks them against a real Whoosh index.
+was analysed, and gathered here into each field's postings. The index keeps their raw figures,
+and the browser finishes the scores (search_format.py); the scores are made here for the tests
+and `related.py` with Whoosh's own formulas (`scoring.bm25`, the idf of `WeightingModel`, the
+byte-rounded field lengths of its codec): the same floats. `tests/test_search_stats.py` checks
+them against a real Whoosh index.
 """
 
 from __future__ import annotations
