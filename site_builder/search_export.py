@@ -45,39 +45,59 @@ def _postings_encoder(analysis: Analysis, stored: dict[str, numpy.ndarray], firs
     """The terms of the docs `first` … `end` − 1 (one tier), and what makes a term's postings
     among those docs in JSON: [gap, field, frequency, length, by, about, …] by doc number, then
     field (see search_format.py); `stored` is each field's lengths as Whoosh stores them. As
-    vectors, one tier at a time: a Python loop over the 4.7 million postings was 13.7 of the
-    20 s that writing the index took, profiled, at 100,000 recommendations. Encoded here, in the
+    vectors, the terms of one first-level shard at a time: a Python loop over the 4.7 million
+    postings was 13.7 of the 20 s that writing the index took, profiled, at 100,000
+    recommendations, and a whole tier's table at once took the search stage's peak over 1 GiB
+    there (1,212 MB, against 867 MB before the tiers). Encoded here, in the
     search stage's process, not by forked workers: each worker copied what it read of that
     process's memory, and at 100,000 recommendations the workers of this step and of the
     related lists took the build's peak over 1 GiB (measured in the stage alone: 0.91 GB with
     them, 0.71 GB without; they saved some 9 s)."""
-    vocabulary = sorted({term for postings in analysis.postings.values() for term in postings.terms})
-    rank = {term: n for n, term in enumerate(vocabulary)}
-    columns: list[list[numpy.ndarray]] = [[], [], [], [], []]  # terms, docs, fields, frequencies, lengths
-    for number, field in enumerate(TEXT_FIELDS):
-        postings = analysis.postings[field]
-        kept = (postings.docs >= first) & (postings.docs < end)
-        terms = numpy.repeat(numpy.array([rank[term] for term in postings.terms], dtype=numpy.int32),
-                             numpy.diff(postings.starts))[kept]
-        docs = postings.docs[kept]
-        for column, values in zip(columns, (terms, docs, numpy.full(len(docs), number, dtype=numpy.int32),
-                                            postings.freqs[kept], stored[field][docs])):
-            column.append(values)
-    terms, docs, fields, freqs, lengths = (numpy.concatenate(column) for column in columns)
-    order = numpy.lexsort((fields, docs, terms))
-    terms, docs = terms[order], docs[order]
-    used = numpy.unique(terms)
-    starts = numpy.searchsorted(terms, numpy.append(used, len(vocabulary))).tolist()
-    gaps = numpy.diff(docs, prepend=0)
-    gaps[starts[:-1]] = docs[starts[:-1]]  # each term's first doc counted from 0
-    table = numpy.column_stack((gaps, fields[order], freqs[order], lengths[order], by[docs], about[docs]))
-    del terms, docs, fields, freqs, lengths, order, gaps
-    where = {vocabulary[n]: (start, stop) for n, start, stop in zip(used.tolist(), starts, starts[1:])}
+    fields = [analysis.postings[field] for field in TEXT_FIELDS]
+    place = [{term: n for n, term in enumerate(postings.terms)} for postings in fields]
+    in_tier: set[str] = set()
+    for postings in fields:
+        if postings.terms:
+            kept = (postings.docs >= first) & (postings.docs < end)
+            counts = numpy.add.reduceat(kept.astype(numpy.int32), postings.starts[:-1])
+            in_tier.update(term for term, count in zip(postings.terms, counts.tolist()) if count)
+    by_shard = _first_shards(in_tier)
+    made: dict[str, Any] = {"shard": None}  # the table of one first-level shard's terms at a time
+
+    def make(terms: list[str]) -> tuple[numpy.ndarray, dict[str, tuple[int, int]]]:
+        """The rows of `terms` (sorted), by term, doc and field, and where each term's are."""
+        columns: list[list[numpy.ndarray]] = [[], [], [], [], []]  # terms, docs, fields, frequencies, lengths
+        for number, postings in enumerate(fields):
+            local = numpy.array([n for n, term in enumerate(terms) if term in place[number]], dtype=numpy.int32)
+            ids = numpy.array([place[number][terms[n]] for n in local.tolist()], dtype=numpy.int64)
+            starts, sizes = postings.starts[ids], postings.starts[ids + 1] - postings.starts[ids]
+            # each term's slice of the field's postings, one after another
+            rows = numpy.arange(int(sizes.sum())) + numpy.repeat(starts - numpy.cumsum(sizes) + sizes, sizes)
+            docs = postings.docs[rows]
+            kept = (docs >= first) & (docs < end)
+            docs = docs[kept]
+            for column, values in zip(columns, (numpy.repeat(local, sizes)[kept], docs,
+                                                numpy.full(len(docs), number, dtype=numpy.int32),
+                                                postings.freqs[rows][kept], stored[TEXT_FIELDS[number]][docs])):
+                column.append(values)
+        local, docs, numbers, freqs, lengths = (numpy.concatenate(column) for column in columns)
+        order = numpy.lexsort((numbers, docs, local))
+        local, docs = local[order], docs[order]
+        bounds = numpy.searchsorted(local, numpy.arange(len(terms) + 1)).tolist()
+        gaps = numpy.diff(docs, prepend=0)
+        firsts = [start for start, stop in zip(bounds, bounds[1:]) if stop > start]
+        gaps[firsts] = docs[firsts]  # each term's first doc counted from 0
+        table = numpy.column_stack((gaps, numbers[order], freqs[order], lengths[order], by[docs], about[docs]))
+        return table, {term: (start, stop) for term, start, stop in zip(terms, bounds, bounds[1:])}
 
     def encode(term: str) -> bytes:
-        start, stop = where[term]
-        return b"[%s]" % ",".join(map(str, table[start:stop].ravel().tolist())).encode()
-    return list(where), encode
+        shard = shard_name(term, PREFIX)
+        if made["shard"] != shard:
+            made["shard"] = shard
+            made["table"], made["where"] = make(by_shard[shard])
+        start, stop = made["where"][term]
+        return b"[%s]" % ",".join(map(str, made["table"][start:stop].ravel().tolist())).encode()
+    return sorted(in_tier), encode
 
 
 def _places_encoder(analysis: Analysis, tier: int, first: int, end: int, in_tiers: dict[str, int]
