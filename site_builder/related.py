@@ -76,9 +76,10 @@ def related_recommendations(archive: Archive, top: int = TOP, urls: Urls | None 
     reviews and cycles: Whoosh's more-like-this over recommendation texts — key terms by the
     Bo1 model, each weighted by it, docs scored by the weighted sum of their BM25F scores for
     those terms in "text" (what `searcher.more_like` would run, summed here from the postings
-    once rather than by a search per recommendation). Left out: the recommendation itself,
-    those of the same review with the same text (normalised as for phrases: case and
-    punctuation aside), and any second recommendation of one review with a text already listed."""
+    once rather than by a search per recommendation), with the collection figures of the
+    index's first tier (the module's notes). Left out: the recommendation itself, those of the
+    same review with the same text (normalised as for phrases: case and punctuation aside), and
+    any second recommendation of one review with a text already listed."""
     urls = urls or Urls("")  # review URLs are paths: the base URL plays no part
     analysis = analysis or analyse_archive(archive, urls)
     return rank_related(archive, urls, analysis, top=top).lists
