@@ -21,7 +21,7 @@ from whoosh.classify import Bo1Model
 from .enrich import Archive
 from .search import FIELD_BOOSTS
 from .search_query import normalize
-from .search_stats import WEIGHTING, Analysis, FieldPostings, Postings, analyse_archive, stored_lengths
+from .search_stats import WEIGHTING, Analysis, Postings, analyse_archive, average_length, bm25f_scores, stored_lengths
 from .urls import Urls
 
 SPARE = 20  # candidates kept beyond those _pick may pass over
@@ -46,14 +46,13 @@ class Statistics:
         postings = analysis.postings["text"]
         inside = numpy.add.reduceat((postings.docs < count).astype(numpy.int64), postings.starts[:-1]) \
             if postings.terms else numpy.zeros(0, dtype=numpy.int64)
-        lengths = analysis.lengths["text"][:count]
         in_collection: dict[str, float] = defaultdict(float)
         for number, (terms, freqs) in analysis.texts.items():
             if number < count:
                 for term, freq in zip(terms, freqs):
                     in_collection[term] += freq * BOOST
         return cls(count, {term: n for term, n in zip(postings.terms, inside.tolist()) if n},
-                   int(lengths.sum(dtype=numpy.int64)) / (count or 1) or 1, dict(in_collection))
+                   average_length(analysis.lengths["text"][:count]), dict(in_collection))
 
 
 @dataclass
@@ -181,7 +180,9 @@ class _Scorer:
     def postings(self) -> dict[str, Postings]:
         """Every doc's scores, term by term (made once, when a group is ranked whole)."""
         if self._postings is None:
-            self._postings = _scores(self.analysis.postings["text"], self.lengths, self)
+            figures = self.figures
+            self._postings = bm25f_scores("text", self.analysis.postings["text"], self.analysis.lengths["text"],
+                                          figures.count, figures.df, figures.average)
         return self._postings
 
     def own_scores(self, number: int) -> dict[str, float]:
@@ -210,20 +211,6 @@ class _Scorer:
         best = max(0.0, *(score for score, _ in scored))
         ranked = sorted(((score / best, term) for score, term in scored), key=lambda item: (-item[0], item[1]))
         return [(term, weight) for weight, term in ranked[:NUMTERMS]]
-
-
-def _scores(postings: FieldPostings, lengths: numpy.ndarray, scorer: _Scorer) -> dict[str, Postings]:
-    """Every posting's BM25F score in "text" from the scorer's figures, as vectors (the same
-    arithmetic, in the same order, as `search_stats.bm25f_scores`)."""
-    k1, b = scorer.k1, scorer.b
-    norms = k1 * ((1 - b) + b * lengths / scorer.figures.average)
-    starts = postings.starts.tolist()
-    idf = numpy.array([scorer.idf(term) for term in postings.terms])
-    ids = numpy.repeat(numpy.arange(len(postings.terms)), numpy.diff(postings.starts))
-    weights = postings.freqs * BOOST
-    values = idf[ids] * ((weights * (k1 + 1)) / (weights + norms[postings.docs]))
-    return {term: Postings(postings.docs[start:end], values[start:end])
-            for term, start, end in zip(postings.terms, starts, starts[1:])}
 
 
 def _rank(members: list[int], terms: list[tuple[str, float]], scorer: _Scorer, key_of: dict[int, tuple[str, str]],

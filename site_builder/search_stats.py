@@ -304,18 +304,24 @@ def average_length(lengths: numpy.ndarray) -> float:
 WEIGHTING = BM25F()  # Whoosh's default: K1 1.2, B 0.75
 
 
-def bm25f_scores(field: str, postings: FieldPostings, lengths: numpy.ndarray,
+def bm25f_scores(field: str, postings: FieldPostings, lengths: numpy.ndarray, count: int | None = None,
+                 doc_frequency: dict[str, int] | None = None, average: float | None = None,
                  weighting: BM25F = WEIGHTING) -> dict[str, Postings]:
     """What Whoosh's BM25F gives a one-term query on one field, for every term of the field:
     the same arithmetic, in the same order, as its `BM25FScorer` (numpy's +, × and ÷ on
     float64 are the same IEEE operations as Python's, so the floats are the same). The browser
-    does the same from the raw figures the index keeps (search_format.py)."""
+    does the same from the raw figures the index keeps (search_format.py). The collection's
+    figures (doc count, each term's doc frequency, the average length) are those of every doc,
+    unless given (`related.Statistics`)."""
     k1, b = weighting.K1, weighting.B
-    count = len(lengths)
+    count = len(lengths) if count is None else count
+    average = average_length(lengths) if average is None else average
     # `scoring.bm25`'s part that depends on the doc alone, made once per doc
-    norms = k1 * ((1 - b) + b * stored_lengths(lengths) / average_length(lengths))
+    norms = k1 * ((1 - b) + b * stored_lengths(lengths) / average)
     starts = postings.starts.tolist()
-    idf = numpy.array([math.log(count / (end - start + 1)) + 1 for start, end in zip(starts, starts[1:])])
+    frequencies = ([end - start for start, end in zip(starts, starts[1:])] if doc_frequency is None
+                   else [doc_frequency.get(term, 0) for term in postings.terms])
+    idf = numpy.array([math.log(count / (n + 1)) + 1 for n in frequencies])
     ids = numpy.repeat(numpy.arange(len(postings.terms)), numpy.diff(postings.starts))
     # Whoosh's weight: frequency × field boost
     weights = postings.freqs * FIELD_BOOSTS[field]
