@@ -1,7 +1,7 @@
 """The analysed archive (`search_stats.py`) → the static search index the browser queries (format 5).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
-its words and terms, the chunks of the docs it shows, and the facets. The format is written down
+its words and terms, the chunks of the docs it shows, and the facets (made by `search_facets.py`). The format is written down
 in `search_format.py`, which reads the files the way the browser client
 (templates/static/search.js) does; the query semantics in `search_query.py`.
 """
@@ -9,7 +9,6 @@ in `search_format.py`, which reads the files the way the browser client
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,13 +16,12 @@ from typing import Any
 
 import numpy
 
-from .classify.taxonomy import all_themes
 from .enrich import Archive
-from .errors import BuildError
-from .model import ACTION_LEVELS, Report, State
+from .model import Report
 from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, search_documents, tier_ends
 from .search_stats import WEIGHTING, Analysis, analyse_archive, average_length, stored_lengths, term_positions
-from .search_format import FORMAT_VERSION, shard_name
+from .search_facets import FacetNumbers, facet_files, facet_numbers
+from .search_format import FORMAT_VERSION, dumps, shard_name
 from .urls import Urls
 
 CHUNK = 10  # docs per docs/ file
@@ -31,17 +29,8 @@ PREFIX = 2
 SHARD_BYTES = 16_000  # a terms or places shard larger than this is split by a further character
 
 
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _gaps(numbers: list[int]) -> list[int]:
-    """Sorted numbers as the gaps between them (the first from 0): smaller JSON."""
-    return [b - a for a, b in zip([0, *numbers], numbers)]
-
-
 def _postings_encoder(analysis: Analysis, stored: dict[str, numpy.ndarray], first: int, end: int,
-                      by: numpy.ndarray, about: numpy.ndarray) -> tuple[list[str], Callable[[str], bytes]]:
+                      facets: FacetNumbers) -> tuple[list[str], Callable[[str], bytes]]:
     """The terms of the docs `first` … `end` − 1 (one tier), and what makes a term's postings
     among those docs in JSON: [gap, field, frequency, length, by, about, …] by doc number, then
     field (see search_format.py); `stored` is each field's lengths as Whoosh stores them. As
@@ -87,7 +76,8 @@ def _postings_encoder(analysis: Analysis, stored: dict[str, numpy.ndarray], firs
         gaps = numpy.diff(docs, prepend=0)
         firsts = [start for start, stop in zip(bounds, bounds[1:]) if stop > start]
         gaps[firsts] = docs[firsts]  # each term's first doc counted from 0
-        table = numpy.column_stack((gaps, numbers[order], freqs[order], lengths[order], by[docs], about[docs]))
+        table = numpy.column_stack((gaps, numbers[order], freqs[order], lengths[order], facets.by_ref[docs],
+                                    facets.about_ref[docs]))
         return table, {term: (start, stop) for term, start, stop in zip(terms, bounds, bounds[1:])}
 
     def encode(term: str) -> bytes:
@@ -134,24 +124,10 @@ def _term_tiers(analysis: Analysis) -> dict[str, int]:
     return found
 
 
-def _runs(numbers: list[int]) -> list[int]:
-    """Sorted numbers as runs [gap, length, gap, length, …], each gap from the end of the last
-    run (the first from 0): a review's recommendations are one run in its state's list."""
-    runs: list[int] = []
-    end = 0
-    for number in numbers:
-        if runs and number == end:
-            runs[-1] += 1
-        else:
-            runs += [number - end, 1]
-        end = number + 1
-    return runs
-
-
 def _joined(by_key: dict[str, bytes]) -> bytes:
-    """A JSON object of values already in JSON: the bytes `_dumps` gives for the values
+    """A JSON object of values already in JSON: the bytes `dumps` gives for the values
     themselves (each value is encoded once, when it is made, not kept as lists of numbers)."""
-    return b"{" + b",".join(_dumps(key) + b":" + by_key[key] for key in sorted(by_key)) + b"}"
+    return b"{" + b",".join(dumps(key) + b":" + by_key[key] for key in sorted(by_key)) + b"}"
 
 
 def _split_shards(by_key: dict[str, bytes], limit: float) -> tuple[dict[str, dict[str, bytes]], list[str]]:
@@ -191,65 +167,6 @@ def _first_shards(keys: Iterable[str]) -> dict[str, list[str]]:
     return first
 
 
-def _by_refs(docs: list[SearchDoc], states: list[str]) -> tuple[list[list[int]], numpy.ndarray]:
-    """The recommending states of each recommendation as one number (see search_format.py): the
-    distinct sets of them (as numbers in `states`, ascending), in the order the docs first have
-    them, so that a new review's sets come after the others' and leave their numbers as they
-    were; and each doc's number: 1 + its set's place (0 for none, and for a doc that is not a
-    recommendation)."""
-    place = {iso3: n for n, iso3 in enumerate(states)}
-    set_number: dict[tuple[int, ...], int] = {}
-    refs = numpy.zeros(len(docs), dtype=numpy.int32)
-    for number, doc in enumerate(docs):
-        if doc.rec is not None and doc.rec.recommended_by:
-            members = tuple(sorted({place[s.iso3] for s in doc.rec.recommended_by}))
-            refs[number] = set_number.setdefault(members, len(set_number) + 1)
-    return [list(members) for members in set_number], refs
-
-
-def _states(docs: list[SearchDoc]) -> dict[str, State]:
-    """The states under review and the recommending states, by ISO code, in the order the docs
-    first name them (each recommendation's state under review, then its recommending states by
-    code): a new review's new states come last, and the others keep their numbers."""
-    found: dict[str, State] = {}
-    for doc in docs:
-        if doc.rec is not None:
-            for state in (doc.report.review.state_under_review, *sorted(doc.rec.recommended_by, key=lambda s: s.iso3)):
-                found.setdefault(state.iso3, state)
-    return found
-
-
-def _themes(docs: list[SearchDoc]) -> list[str]:
-    """The theme slugs some recommendation has, in the taxonomy's order."""
-    order = {theme.slug: n for n, theme in enumerate(all_themes())}
-    used: set[str] = set()
-    for doc in docs:
-        if doc.rec is None:
-            continue
-        for slug in doc.rec.themes:
-            if slug not in order:
-                raise BuildError(f"{doc.report.source}: recommendation {doc.rec.id} has the theme {slug!r}, "
-                                 "which classify/themes.yaml does not list")
-        used.update(doc.rec.themes)
-    return sorted(used, key=order.__getitem__)
-
-
-def _about_refs(docs: list[SearchDoc], themes: list[str]) -> tuple[list[list[int]], numpy.ndarray]:
-    """The action level and themes of each recommendation as one number (see search_format.py):
-    the distinct combinations [level (0 none), theme number, …], in the order the docs first
-    have them (as `_by_refs` numbers sets), and each doc's number: 1 + its combination's place
-    (0 for none, and for a doc that is not a recommendation)."""
-    place = {slug: n for n, slug in enumerate(themes)}
-    ref: dict[tuple[int, ...], int] = {}
-    refs = numpy.zeros(len(docs), dtype=numpy.int32)
-    for number, doc in enumerate(docs):
-        if doc.rec is not None:
-            about = (doc.rec.action_level or 0, *sorted({place[slug] for slug in doc.rec.themes}))
-            if about != (0,):
-                refs[number] = ref.setdefault(about, len(ref) + 1)
-    return [list(about) for about in ref], refs
-
-
 def export_search_index(archive: Archive, urls: Urls, analysis: Analysis | None = None) -> dict[str, bytes]:
     """The static search index, by path relative to output/; the same archive gives the same
     bytes."""
@@ -277,12 +194,7 @@ class IndexPlan:
 
     docs: list[SearchDoc]  # by doc number (`search.search_documents`)
     ends: list[int]  # where each tier ends (`search.tier_ends`)
-    registry: dict[str, State]  # the states the facets name, in the order of their numbers
-    sets: list[list[int]]  # each set of recommending states (`_by_refs`)
-    by_ref: numpy.ndarray
-    themes: list[str]
-    abouts: list[list[int]]  # each combination of a level and themes (`_about_refs`)
-    about_ref: numpy.ndarray
+    facets: FacetNumbers  # the numbers the postings carry (`search_facets.py`)
     keys: list[str]  # what each tier is made from (`_tier_key`); "" without `KnownTiers`
     reused: dict[int, dict[str, Any]]  # tier → its entry in meta.json, as an earlier build made it
 
@@ -290,17 +202,14 @@ class IndexPlan:
 def plan_index(archive: Archive, urls: Urls, known: KnownTiers | None = None) -> IndexPlan:
     docs = search_documents(archive, urls)
     ends = tier_ends(docs)
-    registry = _states(docs)
-    sets, by_ref = _by_refs(docs, list(registry))
-    themes = _themes(docs)
-    abouts, about_ref = _about_refs(docs, themes)
+    facets = facet_numbers(docs)
     keys, reused = [], {}
     for tier, (first, end) in enumerate(zip([0, *ends], ends)):
-        keys.append(_tier_key(docs, first, end, by_ref, about_ref, urls, known.report_key) if known else "")
+        keys.append(_tier_key(docs, first, end, facets, urls, known.report_key) if known else "")
         entry = known.reuse(keys[-1]) if known else None
         if entry is not None:
             reused[tier] = entry
-    return IndexPlan(docs, ends, registry, sets, by_ref, themes, abouts, about_ref, keys, reused)
+    return IndexPlan(docs, ends, facets, keys, reused)
 
 
 @dataclass(frozen=True)
@@ -322,7 +231,7 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
     stored = {field: stored_lengths(lengths) for field, lengths in analysis.lengths.items()}
 
     words, in_tiers = analysis.words, _term_tiers(analysis)
-    word_shards, _ = _write_shards(write, "words", (words, lambda word: _dumps([words[word], in_tiers.get(words[word], 0)])),
+    word_shards, _ = _write_shards(write, "words", (words, lambda word: dumps([words[word], in_tiers.get(words[word], 0)])),
                                    float("inf"))  # by two characters, for suggestions
     tiers: list[dict[str, Any]] = []
     made: list[MadeTier] = []
@@ -336,7 +245,7 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
                 paths.append(path)
 
             _, term_split = _write_shards(put, f"terms/{tier}", _postings_encoder(
-                analysis, stored, first, end, plan.by_ref, plan.about_ref), SHARD_BYTES)
+                analysis, stored, first, end, plan.facets), SHARD_BYTES)
             _, place_split = _write_shards(put, f"places/{tier}", _places_encoder(analysis, tier, first, end, in_tiers),
                                            SHARD_BYTES)
             for chunk in range(-(-first // CHUNK), end // CHUNK):  # the chunks of docs wholly in the tier
@@ -346,9 +255,9 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
         tiers.append(entry)
     for chunk in _chunks_across_tiers(plan.ends):
         write(f"search/docs/{chunk}.json", _docs_chunk(docs, chunk))
-    for path, data in _facet_files(plan).items():
+    for path, data in facet_files(docs, plan.facets).items():
         write(path, data)
-    write("search/meta.json", _dumps({
+    write("search/meta.json", dumps({
         "version": FORMAT_VERSION, "docs": len(docs), "chunk": CHUNK, "prefix": PREFIX, "words": word_shards,
         "tiers": tiers, "scoring": {"k1": WEIGHTING.K1, "b": WEIGHTING.B, "fields": [
             [field, FIELD_BOOSTS[field], average_length(analysis.lengths[field])] for field in TEXT_FIELDS]}}))
@@ -356,7 +265,7 @@ def write_search_index(archive: Archive, urls: Urls, write: Callable[[str, bytes
 
 
 def _docs_chunk(docs: list[SearchDoc], chunk: int) -> bytes:
-    return _dumps([doc.record for doc in docs[chunk * CHUNK:(chunk + 1) * CHUNK]])
+    return dumps([doc.record for doc in docs[chunk * CHUNK:(chunk + 1) * CHUNK]])
 
 
 def _chunks_across_tiers(ends: list[int]) -> list[int]:
@@ -365,8 +274,8 @@ def _chunks_across_tiers(ends: list[int]) -> list[int]:
     return sorted({end // CHUNK for end in ends if end % CHUNK})
 
 
-def _tier_key(docs: list[SearchDoc], first: int, end: int, by_ref: numpy.ndarray, about_ref: numpy.ndarray,
-              urls: Urls, report_key: Callable[[Report], str]) -> str:
+def _tier_key(docs: list[SearchDoc], first: int, end: int, facets: FacetNumbers, urls: Urls,
+              report_key: Callable[[Report], str]) -> str:
     """What a tier's files are made from: its docs' numbers, their reports (or, for the states,
     their records), and the numbers their postings carry for their recommending states and
     their level and themes."""
@@ -374,11 +283,11 @@ def _tier_key(docs: list[SearchDoc], first: int, end: int, by_ref: numpy.ndarray
     seen: set[int] = set()
     for doc in docs[first:end]:
         if doc.report is None:
-            digest.update(_dumps(doc.record))
+            digest.update(dumps(doc.record))
         elif id(doc.report) not in seen:
             seen.add(id(doc.report))
             digest.update(f"{report_key(doc.report)} {urls.review(doc.report)};".encode())
-    digest.update(by_ref[first:end].tobytes() + about_ref[first:end].tobytes())
+    digest.update(facets.by_ref[first:end].tobytes() + facets.about_ref[first:end].tobytes())
     return digest.hexdigest()
 
 
@@ -400,59 +309,3 @@ def _write_shards(put: Callable[[str, bytes], None], folder: str,
             names.append(shard)
         split += deeper
     return sorted(names), sorted(split)
-
-
-def _facet_files(plan: IndexPlan) -> dict[str, bytes]:
-    """facets.json, and the lists a search by facets alone reads."""
-    docs, registry, state_sets, themes, abouts = plan.docs, plan.registry, plan.sets, plan.themes, plan.abouts
-    states = list(registry)
-    groups = sorted({registry[iso3].group for iso3 in states})
-    names = {theme.slug: theme.name for theme in all_themes()}
-    group_number = {group: n for n, group in enumerate(groups)}
-    state_number = {iso3: n for n, iso3 in enumerate(states)}
-    positions: dict[str, list[int]] = defaultdict(list)
-    reviews: list[list[int]] = []  # [gap, count, state under review, cycle] per review's recommendations
-    end = 0
-    by_state: dict[str, list[int]] = defaultdict(list)
-    by_group: dict[int, list[int]] = defaultdict(list)
-    by_theme: dict[str, list[int]] = defaultdict(list)
-    by_level: dict[int, list[int]] = {level: [] for level in ACTION_LEVELS}  # each level's file, even empty
-    recs: list[int] = []
-    for number, doc in enumerate(docs):
-        if doc.rec is None:
-            continue
-        recs.append(number)
-        positions[doc.rec.position].append(number)
-        review = doc.report.review
-        row = [state_number[review.state_under_review.iso3], review.cycle or 0]
-        if reviews and number == end and reviews[-1][2:] == row:
-            reviews[-1][1] += 1
-        else:
-            reviews.append([number - end, 1, *row])
-        end = number + 1
-        for iso3 in sorted({s.iso3 for s in doc.rec.recommended_by}):
-            by_state[iso3].append(number)
-        for group in sorted({s.group for s in doc.rec.recommended_by}):
-            by_group[group_number[group]].append(number)
-        for slug in sorted(set(doc.rec.themes)):
-            by_theme[slug].append(number)
-        if doc.rec.action_level in by_level:
-            by_level[doc.rec.action_level].append(number)
-
-    by, about = plan.by_ref.tolist(), plan.about_ref.tolist()
-
-    def with_refs(numbers: list[int]) -> bytes:
-        return _dumps([value for gap, doc in zip(_gaps(numbers), numbers) for value in (gap, by[doc], about[doc])])
-
-    files = {"search/facets.json": _dumps({
-        "states": [[iso3, registry[iso3].name, group_number[registry[iso3].group]] for iso3 in states],
-        "sets": state_sets, "groups": groups, "reviews": reviews,
-        "position": {value: _runs(numbers) for value, numbers in sorted(positions.items())},
-        "themes": [[slug, names[slug]] for slug in themes],
-        "levels": [ACTION_LEVELS[level] for level in sorted(ACTION_LEVELS)], "abouts": abouts})}
-    files.update((f"search/facets/by/{iso3}.json", with_refs(numbers)) for iso3, numbers in by_state.items())
-    files.update((f"search/facets/group/{group}.json", with_refs(numbers)) for group, numbers in by_group.items())
-    files.update((f"search/facets/theme/{slug}.json", with_refs(numbers)) for slug, numbers in by_theme.items())
-    files.update((f"search/facets/level/{level}.json", with_refs(numbers)) for level, numbers in by_level.items())
-    files["search/facets/all.json"] = with_refs(recs)
-    return files

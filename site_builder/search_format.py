@@ -74,6 +74,11 @@ SHARD_CHARACTERS = re.compile(r"[a-z0-9]+")
 FORMAT_VERSION = 5
 
 
+def dumps(value: Any) -> bytes:
+    """A file's JSON: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def shard_name(text: str, prefix: int = 2) -> str:
     """The shard of a word or term: its first `prefix` characters when they are all [a-z0-9],
     else `_`."""

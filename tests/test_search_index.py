@@ -370,7 +370,8 @@ def test_related_recommendations_are_the_same_ask(archive, seed):
 
 
 def test_large_shards_are_split_so_a_query_fetches_little():
-    from site_builder.search_export import _dumps, _joined, _split_shards
+    from site_builder.search_export import _joined, _split_shards
+    from site_builder.search_format import dumps as _dumps
     keys = {f"{a}{b}{c}": list(range(40)) for a in "de" for b in "ae" for c in "abcdefghij"}
     keys |= {"de": [1], "dea": [1, 2], "death": list(range(500)), "déjà": [3]}
     encoded, split = _split_shards({key: _dumps(value) for key, value in keys.items()}, 400)
