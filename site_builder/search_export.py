@@ -1,8 +1,8 @@
 """The analysed archive (`search_stats.py`) → the static search index the browser queries (format 5).
 
 Written as small JSON files under `search/`, sharded so that a query fetches only the shards of
-its words and terms, the chunks of the docs it shows, and the facets (made by `search_facets.py`). The format is written down
-in `search_format.py`, which reads the files the way the browser client
+its words and terms, the chunks of the docs it shows, and the facets (`search_facets.py`). The
+format is written down in `search_format.py`, which reads the files the way the browser client
 (templates/static/search.js) does; the query semantics in `search_query.py`.
 """
 
