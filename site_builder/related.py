@@ -11,6 +11,7 @@ next build) rather than every list again: 4.6 s at 100,000 recommendations.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -149,10 +150,11 @@ def rank_related(archive: Archive, urls: Urls, analysis: Analysis, report_key=No
         if any(number in new for number in members) or text not in key_terms:
             rank_whole(members)
             continue
+        new_scores = found.get(text, {})
+        best_new = max(new_scores.values(), default=None)
         for number in members:
             key = named[number]
-            new_scores = found.get(text)
-            if not new_scores or (len(last.lists[key]) == top and max(new_scores.values()) < last.scores[key][-1]):
+            if best_new is None or (len(last.lists[key]) == top and best_new < last.scores[key][-1]):
                 # no new doc ranks into the list: every one scores below its last
                 lists[key], scores[key] = last.lists[key], last.scores[key]
                 continue
@@ -170,20 +172,21 @@ class _Scorer:
     def __init__(self, analysis: Analysis, figures: Statistics):
         self.analysis, self.figures = analysis, figures
         self.k1, self.b = WEIGHTING.K1, WEIGHTING.B
-        self.lengths = stored_lengths(analysis.lengths["text"])
         self.model = Bo1Model(figures.count, 0)
-        self._postings: dict[str, Postings] | None = None
 
     def idf(self, term: str) -> float:
         return math.log(self.figures.count / (self.figures.df.get(term, 0) + 1)) + 1
 
+    @functools.cached_property
     def postings(self) -> dict[str, Postings]:
         """Every doc's scores, term by term (made once, when a group is ranked whole)."""
-        if self._postings is None:
-            figures = self.figures
-            self._postings = bm25f_scores("text", self.analysis.postings["text"], self.analysis.lengths["text"],
-                                          figures.count, figures.df, figures.average)
-        return self._postings
+        figures = self.figures
+        return bm25f_scores("text", self.analysis.postings["text"], self.analysis.lengths["text"],
+                            figures.count, figures.df, figures.average)
+
+    @functools.cached_property
+    def lengths(self) -> numpy.ndarray:
+        return stored_lengths(self.analysis.lengths["text"])
 
     def own_scores(self, number: int) -> dict[str, float]:
         """A doc's score for each term of its text."""
@@ -219,7 +222,7 @@ def _rank(members: list[int], terms: list[tuple[str, float]], scorer: _Scorer, k
     sum was a Python loop over each key term's postings (tens of thousands of docs for a common
     term), 26 s at 100,000 recommendations; as vectors, the additions are the same, in the same
     order (term by term, from 0.0), so the sums are the same floats."""
-    postings = scorer.postings()
+    postings = scorer.postings
     count = len(scorer.analysis.docs)
     summed = numpy.zeros(count)
     matched = numpy.zeros(count, dtype=bool)
