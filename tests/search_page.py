@@ -104,20 +104,22 @@ def open_page(browser, base_url, problems):
     return context, page
 
 
-@pytest.fixture
-def page(browser, seed_url, problems):
-    context, page = open_page(browser, seed_url, problems)
+def checked_page(browser, base_url, problems):
+    """A page of the site at `base_url` for one test, which must leave no problem behind."""
+    context, page = open_page(browser, base_url, problems)
     yield page
     context.close()
     assert problems == {"errors": [], "console": [], "dialogs": []}
+
+
+@pytest.fixture
+def page(browser, seed_url, problems):
+    yield from checked_page(browser, seed_url, problems)
 
 
 @pytest.fixture
 def themed_page(browser, themed_url, problems):
-    context, page = open_page(browser, themed_url, problems)
-    yield page
-    context.close()
-    assert problems == {"errors": [], "console": [], "dialogs": []}
+    yield from checked_page(browser, themed_url, problems)
 
 
 def status(page):
