@@ -150,17 +150,17 @@ def _every_report(hashes: dict[str, str]) -> str:
 
 def _fingerprint(inputs: tuple[str, ...], common: str, hashes: dict[str, str], content: Path) -> str:
     """What a page (or a group of pages) is fingerprinted by: `common` and its inputs."""
-    digest = hashlib.sha256(common.encode())
+    parts = [common]  # hashed as one string: a report's group has thousands of inputs
     for source in inputs:
         if source == ALL_REPORTS:
-            digest.update(_every_report(hashes).encode())
+            parts.append(_every_report(hashes))
         elif source.startswith("file:"):
-            digest.update(content_hash(Path(source[5:]).read_bytes()).encode())
+            parts.append(content_hash(Path(source[5:]).read_bytes()))
         elif source.startswith(VALUE):
-            digest.update(f"{source};".encode())
+            parts.append(f"{source};")
         else:
-            digest.update(f"{source}={hashes[source]};".encode())
-    return digest.hexdigest()
+            parts.append(f"{source}={hashes[source]};")
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
 def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache: BuildCache | None,
@@ -264,15 +264,16 @@ def _tasks(groups: list[PageGroup | list[Page]]) -> list[PageGroup | list[Page]]
     return tasks
 
 
-def _reused(staging: Staging, previous: Previous | None, path: str, fingerprint: str) -> Path | None:
-    """The new site's file at `path`, when an earlier build made it from the same inputs: kept
-    where it is (the spare had it) or linked from the published site. None: it is to be made."""
+def _reused(staging: Staging, previous: Previous | None, path: str, fingerprint: str) -> bool:
+    """Whether the new site has the file at `path` as an earlier build made it from the same
+    inputs: kept where it is (the spare had it) or linked from the published site. False: it is
+    to be made. (No Path made for each of the site's 135,000 files: that took 1.2 s at 100k.)"""
     if staging.holds(path, fingerprint):
-        return staging.folder / path
+        return True
     if previous and previous.manifest.get(path) == fingerprint and os.path.isfile(os.path.join(previous.output, path)):
         staging.write(path, previous.output / path)
-        return staging.folder / path
-    return None
+        return True
+    return False
 
 
 def _data_files(archive, urls: Urls, staging: Staging, previous: Previous | None, common: str,
@@ -289,7 +290,7 @@ def _data_files(archive, urls: Urls, staging: Staging, previous: Previous | None
     def made_before(path: str, report: Report) -> Path | None:
         # a review's files come from its report, the code and the site's base URL alone
         manifest[path] = hashlib.sha256(f"{common};{hashes[report.source]}".encode()).hexdigest()
-        return _reused(staging, previous, path, manifest[path])
+        return staging.folder / path if _reused(staging, previous, path, manifest[path]) else None
 
     whole = hashlib.sha256((common + _every_report(hashes)).encode()).hexdigest()
     archive_files = [output_path(urls.archive_data(extension)) for extension in ("csv", "json")]
