@@ -163,20 +163,26 @@ def search_documents(archive: Archive, urls: Urls) -> list[SearchDoc]:
     return docs
 
 
-# The index keeps its postings and places in tiers of whole reviews (search_format.py): the first
-# tier holds the reviews held first, as many as make a multiple of TIER_REVIEWS; the last the
-# others and the states. A new review, the latest held, changes the last tier's files alone, but
-# for one review in TIER_REVIEWS, which completes a block and makes the first tier again. A
-# query reads a shard of each tier for each of its terms.
-TIER_REVIEWS = 32
+# The index keeps its postings and places in tiers of whole reviews (search_format.py), in the
+# order held: the first tier holds as many reviews as make a multiple of the first block, the
+# next as many more as make a multiple of the second, the last the others and the states. A new
+# review, the latest held, changes the last tier's files alone, but for one review in 32, which
+# completes a block and makes the tier of 32-blocks again, and one in 256, which makes every
+# tier again. With one size of block (32), the first tier was made again once in 32 additions:
+# at 100,000 recommendations, 96 % of the index. A query reads a shard of each tier
+# for each of its terms.
+TIER_BLOCKS = (256, 32)
 
 
 def tier_ends(docs: list[SearchDoc]) -> list[int]:
     """The doc number each tier of the index ends at (`search_documents`'s numbering)."""
     review_ends = [number + 1 for number, doc in enumerate(docs) if doc.kind == "review"]
-    whole = len(review_ends) // TIER_REVIEWS * TIER_REVIEWS
-    first = review_ends[whole - 1] if whole else 0
-    return [first, len(docs)] if 0 < first < len(docs) else [len(docs)]
+    ends: list[int] = []
+    for block in TIER_BLOCKS:
+        whole = len(review_ends) // block * block
+        if whole and review_ends[whole - 1] > (ends[-1] if ends else 0):
+            ends.append(review_ends[whole - 1])
+    return [*(end for end in ends if end < len(docs)), len(docs)]
 
 
 def schema() -> Schema:

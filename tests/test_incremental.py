@@ -279,15 +279,20 @@ def test_a_build_skips_making_the_pages_of_reports_whose_inputs_did_not_change(c
     same_as_clean(content, output, tmp_path)
 
 
+@pytest.mark.parametrize("blocks, earlier, tiers_after", [
+    ((2,), ("tonga2008.txt", "canada2009.txt", "sweden2010.txt"), 2),
+    # the review added completes a block of 2, and the tier of 2-blocks is made; not the first
+    ((4, 2), ("tonga2008.txt", "canada2009.txt", "kazakhstan2010.txt", "sweden2010.txt"), 3)])
 def test_a_review_held_last_leaves_the_first_tier_of_the_search_index_as_it_was(content, tmp_path, corpus,
-                                                                                 monkeypatch):
+                                                                                 monkeypatch, blocks, earlier,
+                                                                                 tiers_after):
     """The search index keeps its postings and places in tiers of whole reviews, in the order
     they were held (search.tier_ends), with raw figures rather than scores: a review held after
-    the others changes the last tier alone, so the first tier's files keep their bytes and
+    the others changes the last tiers alone, so the first tier's files keep their bytes and
     their files (linked, not written again)."""
     from site_builder import search
-    monkeypatch.setattr(search, "TIER_REVIEWS", 2)
-    for name in ("tonga2008.txt", "canada2009.txt", "sweden2010.txt"):
+    monkeypatch.setattr(search, "TIER_BLOCKS", blocks)
+    for name in earlier:
         shutil.copy(corpus / "reports" / name, content / "reports" / name)
     output = tmp_path / "output"
     build(content, output)
@@ -303,4 +308,5 @@ def test_a_review_held_last_leaves_the_first_tier_of_the_search_index_as_it_was(
     shutil.copy(corpus / "reports" / "iran2014.txt", content / "reports" / "iran2014.txt")
     build(content, output)
     assert first_tier() == before
+    assert len(json.loads((output / "search" / "meta.json").read_bytes())["tiers"]) == tiers_after
     same_as_clean(content, output, tmp_path)

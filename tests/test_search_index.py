@@ -192,7 +192,7 @@ def tiered_files(archive, urls):
     """The seed's index in two tiers (search.tier_ends): the review's docs, then the states."""
     from site_builder import search as search_module
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_module, "TIER_REVIEWS", 1)
+        patch.setattr(search_module, "TIER_BLOCKS", (1,))
         files = export_search_index(archive, urls)
     assert [tier["end"] for tier in json.loads(files["search/meta.json"])["tiers"]][1:] == [len(files_docs(files))]
     return files
@@ -239,6 +239,44 @@ def test_an_index_in_tiers_answers_as_one_tier_does(files, tiered_files):
                 assert term in shards["places"] or not tiers >> number & 1, (word, term, number)
     assert "search/terms/1/sw.json" in search(tiered_files, "sweden").files_read
     assert search(tiered_files, "sweden").total == search(files, "sweden").total > 1  # in both tiers
+
+
+def test_tiers_are_runs_of_whole_reviews_by_block():
+    """The first tier holds a multiple of 256 reviews, the next a multiple of 32 more, the last
+    the others and the states; a block that would be empty, or end with the docs, is no tier."""
+    from types import SimpleNamespace
+    from site_builder.search import tier_ends
+
+    def docs(reviews, states=3):  # each review: two recommendations, then the review's own doc
+        return [SimpleNamespace(kind=kind) for _ in range(reviews) for kind in ("recommendation",) * 2 + ("review",)] \
+            + [SimpleNamespace(kind="state")] * states
+
+    assert tier_ends(docs(31)) == [96]
+    assert tier_ends(docs(77)) == [64 * 3, 234]
+    assert tier_ends(docs(300)) == [256 * 3, 288 * 3, 903]
+    assert tier_ends(docs(512)) == [512 * 3, 1539]
+    assert tier_ends(docs(64, states=0)) == [192]
+    assert tier_ends(docs(0)) == [3]
+
+
+def test_an_index_in_three_tiers_answers_as_one_tier_does(seed, corpus, urls):
+    """Three reviews in three tiers (blocks of 2, then of 1, then the states): the same results,
+    scores and facet counts as one tier, for every judged query."""
+    import yaml
+    from site_builder import search as search_module
+    from site_builder.parse import parse_file
+    archive = build_archive([seed, *(parse_file(corpus / "reports" / name) for name in ("tonga2008.txt", "sweden2010.txt"))])
+    one = export_search_index(archive, urls)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_module, "TIER_BLOCKS", (2, 1))
+        three = export_search_index(archive, urls)
+    assert len(json.loads(three["search/meta.json"])["tiers"]) == 3
+    queries = [entry["query"] for entry in yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text())]
+    for query, facets in [(query, {}) for query in queries] + [("women", {"position": "noted"}), ("", {"by": "SWE"})]:
+        a, b = search(one, query, facets), search(three, query, facets)
+        assert (a.total, a.hits, a.facets, a.suggestions) == (b.total, b.hits, b.facets, b.suggestions), query
+    read = search(three, "sweden").files_read  # its reports, Kazakhstan's, and the state
+    assert [any(path.startswith(f"search/terms/{tier}/") for path in read) for tier in range(3)] == [True] * 3
 
 
 # --- queries ----------------------------------------------------------------------------------

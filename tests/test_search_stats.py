@@ -168,7 +168,7 @@ def test_related_lists_ranked_from_the_last_ones_are_those_ranked_from_nothing(s
     ranking every list again. A change to the first tier ranks everything again."""
     from site_builder import related, search
     from site_builder.search_export import KnownTiers, plan_index
-    monkeypatch.setattr(search, "TIER_REVIEWS", 2)
+    monkeypatch.setattr(search, "TIER_BLOCKS", (2,))
     ranked_whole = []
     rank = related._rank
     monkeypatch.setattr(related, "_rank", lambda members, *rest: ranked_whole.append(members) or rank(members, *rest))

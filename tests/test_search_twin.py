@@ -107,7 +107,7 @@ def tiered_url(seed_site, seed, tmp_path_factory):
     then the states."""
     from site_builder import search as search_module
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_module, "TIER_REVIEWS", 1)
+        patch.setattr(search_module, "TIER_BLOCKS", (1,))
         files = export_search_index(build_archive([seed]), Urls("https://example.org"))
     assert len(yaml.safe_load(files["search/meta.json"])["tiers"]) == 2
     site = with_index(seed_site, files, tmp_path_factory.mktemp("tiered-site"))
