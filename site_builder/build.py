@@ -206,7 +206,7 @@ def _search_stage(archive, urls: Urls, hashes: dict[str, str], code: str, cache:
                 return f"{code} {hashes[report.source]}"
 
             plan = plan_index(archive, urls, KnownTiers(report_key, reuse))
-            analysis = analyse_archive(archive, urls, code, cache, plan.docs, plan.reused)
+            analysis = analyse_archive(archive, urls, code, cache, plan.docs, plan.reused, plan.keys)
             made = write_search_index(archive, urls, put, analysis, plan)
             analysis = analysis.for_related()
             last_ranking = cache.load_ranking() if cache else None

@@ -146,6 +146,45 @@ def test_the_cached_analysis_gives_the_files_of_an_uncached_one(seed, corpus, tm
         export_search_index(archive, URLS)
 
 
+def test_a_tier_left_as_it_was_is_gathered_from_its_sum(seed, corpus, tmp_path, monkeypatch):
+    """The tiers an earlier build made (`without_places`) come from their sums (`TierSum`), one
+    file each, not from their reports' analyses: the same postings, lengths, texts and words as
+    gathering every report, and the same files and related lists. A review added after them is
+    read as before; the cache keeps the analyses the sums were made from."""
+    from site_builder import search, search_stats
+    from site_builder.search_export import KnownTiers, plan_index, write_search_index
+    monkeypatch.setattr(search, "TIER_BLOCKS", (2,))
+    cache = BuildCache(tmp_path / "cache")
+    reports = [seed, *(parse_file(corpus / "reports" / name) for name in ("tonga2008.txt", "canada2009.txt", "sweden2010.txt"))]
+    iran = parse_file(corpus / "reports" / "iran2014.txt")
+    tier_of: dict[str, tuple] = {}  # tier key → its entry, as a build's cache would keep it
+
+    def analysed(archive):
+        plan = plan_index(archive, URLS, KnownTiers(lambda report: f"code {report.source}", tier_of.get))
+        analysis = analyse_archive(archive, URLS, "code", cache, plan.docs, plan.reused, plan.keys)
+        files = {}
+        for tier in write_search_index(archive, URLS, files.__setitem__, analysis, plan):
+            tier_of[tier.key] = tier.meta
+        return plan, analysis
+
+    analysed(build_archive(reports))  # tiers: the four reviews; the states
+    assert len(list((tmp_path / "cache" / "search").glob("*.pickle"))) == 6  # 4 reports, the states, a sum
+    read = []
+    load = cache.load_analysis
+    monkeypatch.setattr(cache, "load_analysis", lambda key, *rest: read.append(key) or load(key, *rest))
+    archive = build_archive([*reports, iran])
+    plan, cached = analysed(archive)
+    assert plan.reused.keys() == {0}
+    assert len(read) == 1 + 2  # the sum, then Iran and the states
+    assert isinstance(load(read[0]), search_stats.TierSum)
+    fresh = analyse_archive(archive, URLS)
+    assert cached.postings == fresh.postings and cached.words == fresh.words and cached.texts == fresh.texts
+    assert all(numpy.array_equal(cached.lengths[field], fresh.lengths[field]) for field in fresh.lengths)
+    assert cached.places[1] == fresh.places[1] and not cached.places[0]
+    assert related_recommendations(archive, urls=URLS, analysis=cached) == related_recommendations(archive, urls=URLS)
+    assert len(list((tmp_path / "cache" / "search").glob("*.pickle"))) == 7  # Iran's too
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.integers(0, 80), st.sampled_from([0.25, 0.5, 1.0, 1.5, 3.0]), max_size=60),
        st.integers(1, 70))
