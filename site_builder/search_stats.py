@@ -259,11 +259,13 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
         in_use = set(keys.values())
         for tier, found in summed.items():
             in_use |= found.report_keys | {sum_keys[tier]}
-        for tier, key in enumerate(sum_keys[:-1] if len(sum_keys) == len(tiers) else ()):
-            if key and tier not in summed:  # the last tier changes with every review added: not summed
-                cache.store_analysis(key, _tier_sum(postings, totals.lengths, firsts[tier], tiers[tier], texts,
-                                                    words[tier], {keys[g] for g, t in enumerate(tier_of) if t == tier}))
-                in_use.add(key)
+        # every tier but the last, which changes with every review added
+        for tier in range(len(tiers) - 1) if len(sum_keys) == len(tiers) else ():
+            if sum_keys[tier] and tier not in summed:
+                members = {keys[group] for group, of in enumerate(tier_of) if of == tier}
+                cache.store_analysis(sum_keys[tier], _tier_sum(postings, totals.lengths, firsts[tier], tiers[tier],
+                                                               texts, words[tier], members))
+                in_use.add(sum_keys[tier])
         cache.keep_analyses(in_use)
     return Analysis(docs, texts, word_map_of(set().union(*words)), postings, totals.lengths, places,
                     frozenset(placed), tiers)
