@@ -106,7 +106,8 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
         while started < count:
             # Renewed as a whole pool: a pool's own renewal (maxtasksperchild) forks from its
             # helper thread, and a worker told to die with its parent thread dies.
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
+            try:
                 done: queue.SimpleQueue = queue.SimpleQueue()  # (result, bytes) or the error, as they come
                 running, renew = 0, False
                 while running or (started < count and not renew):
@@ -122,6 +123,17 @@ def forked_map(task: Callable[[int], Any], count: int, workers: int | None = Non
                     result, private = outcome
                     renew = renew or (renew_above is not None and private >= renew_above)
                     yield result
+            except (KeyboardInterrupt, SystemExit):
+                pool.terminate()
+                raise
+            finally:
+                # Closed and joined, not terminated (what `with pool` does): terminating kills a
+                # worker that may be halfway through sending a result, holding the results
+                # queue's lock, and the pool then waits on that lock for ever (CPython issue
+                # 96995; it hung a test run here after a task's error). At most one task per
+                # worker is still running, and it is left to finish.
+                pool.close()
+                pool.join()
     finally:
         _TASK = None
         gc.unfreeze()
