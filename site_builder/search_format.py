@@ -12,7 +12,8 @@ for as long as that name is listed in its tier's "split" and the term is longer 
 Docs are numbered review by review, in the order the reviews were held, then the states
 (`search.search_documents`). The postings and places are kept in tiers, each a run of docs
 (`search.tier_ends`): the first tier holds the reviews held first (blocks of 256, then of 32),
-the last the others and the states, so a new review changes the last tier's files alone. A term has a shard in each tier it occurs in.
+the last the others and the states, so a new review changes the last tier's files alone. A
+term has a shard in each tier it occurs in.
 
 - `search/meta.json`: {"version": 5, "docs": N, "chunk": C, "prefix": 2, "words": [shard, …],
   "tiers": [{"end": doc, "split": {"terms": [shard, …], "places": [shard, …]}}, …] — each tier

@@ -199,7 +199,7 @@ def analyse_archive(archive: Archive, urls: Urls, code: str = "", cache: BuildCa
     summed: dict[int, TierSum] = {}
     for tier in sorted(skipped) if len(sum_keys) == len(tiers) else ():
         found = cache.load_analysis(sum_keys[tier]) if sum_keys[tier] else None
-        if isinstance(found, TierSum) and (found.first, found.end) == (firsts[tier], tiers[tier]):
+        if isinstance(found, TierSum):  # its key covers the tier's docs, their reports and the code
             summed[tier] = found
     tier_of = [bisect.bisect_right(tiers, members[0]) for members in groups]  # a report's docs are all in one tier
     keys = {group: _analysis_key(code, [docs[n] for n in members])
