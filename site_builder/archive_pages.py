@@ -34,9 +34,10 @@ def site_page_groups(archive: Archive, urls: Urls, site: dict, prose: list[Page]
     across = across_cycles(archive)
     by_key = {(urls.review(report), rec.id): (report, rec)
               for report in archive.reports for rec in report.recommendations}
+    source_of_review = {urls.review(report): report.source for report in archive.reports}
     groups: list[PageGroup | list[Page]] = [
         KnownInputs(functools.partial(report_pages, report, urls, related, by_key, across),
-                    functools.partial(report_inputs, report, urls, related, by_key, across))
+                    functools.partial(report_inputs, report, urls, related, source_of_review, across))
         for report in archive.reports]
     # the states' pages too are made by the renderers, some states to a task (5 s at 100,000
     # recommendations, on one core when made here)
@@ -221,7 +222,7 @@ def _theme_context(record: ThemeRecord) -> dict:
         reviews[id(made.report)].append(made)
     return {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
             "rules": rules_by_theme()[theme.slug],
-            "chart": charts.theme_by_cycle(theme, list({id(m.report): m.report for m in record.made}.values())),
+            "chart": charts.theme_by_cycle(theme, record.made),
             "by_state_under_review": [{"state": made[0].report.review.state_under_review, "total": len(made),
                                        "counts": counts(m.recommendation for m in made),
                                        "share_supported": share_supported(m.recommendation for m in made)}

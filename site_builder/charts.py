@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .classify.taxonomy import Theme
+from .enrich import Made
 from .model import ACTION_LEVELS, NOTED, PENDING, POSITIONS, SUPPORTED, UNKNOWN, Report
 from .states import GROUPS
 
@@ -166,18 +167,16 @@ def recommendations_by_action_level(report: Report, chart_id: str = "chart-actio
                      description, COUNT_SERIES, rows, row_header="Action level")
 
 
-def theme_by_cycle(theme: Theme, reports: Iterable[Report], by_position: bool = True,
+def theme_by_cycle(theme: Theme, made: Iterable[Made], by_position: bool = True,
                    chart_id: str = "chart-theme") -> Chart:
     """Recommendations on one theme in each UPR cycle (1 to 4 always shown, so a gap reads as
-    none), as columns, optionally split by position."""
+    none), as columns, optionally split by position. `made`: the recommendations on the theme
+    (others are left out), each with its report."""
     counts: dict[int, Counter] = {cycle: Counter() for cycle in (1, 2, 3, 4)}
-    for report in reports:
-        cycle = report.review.cycle
-        if cycle is None:
-            continue
-        for rec in report.recommendations:
-            if theme.slug in rec.themes:
-                counts.setdefault(cycle, Counter())[rec.position] += 1
+    for one in made:
+        cycle = one.report.review.cycle
+        if cycle is not None and theme.slug in one.recommendation.themes:
+            counts.setdefault(cycle, Counter())[one.recommendation.position] += 1
     cycles = sorted(counts)
     if by_position:
         series, rows = _drop_empty_series(POSITION_SERIES, [

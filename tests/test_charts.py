@@ -21,6 +21,7 @@ from site_builder.charts import (Row, Series, bar_chart, column_chart, positions
                                  recommendations_by_action_level, recommendations_by_group,
                                  theme_by_cycle)
 from site_builder.classify.taxonomy import Theme
+from site_builder.enrich import Made
 from site_builder.model import NOTED, PENDING, SUPPORTED, UNKNOWN, State
 from site_builder.parse import parse_file
 from site_builder.render import TEMPLATES
@@ -90,6 +91,11 @@ def classified(report):
     return dataclasses.replace(report, recommendations=tuple(recs))
 
 
+def made_in(reports):
+    """Every recommendation of `reports`, each with its report, as a theme's record holds them."""
+    return [Made(report, rec) for report in reports for rec in report.recommendations]
+
+
 def in_cycle(report, cycle):
     return dataclasses.replace(report, review=dataclasses.replace(report.review, cycle=cycle))
 
@@ -153,12 +159,12 @@ def test_action_levels_count_each_level_and_the_unclassified(seed_report):
 
 def test_theme_columns_count_per_cycle_and_position(seed_report):
     first, second = classified(in_cycle(seed_report, 1)), classified(seed_report)
-    chart = theme_by_cycle(THEME, [second, first])
+    chart = theme_by_cycle(THEME, made_in([second, first]))
     on_theme = [rec for rec in second.recommendations if "torture" in rec.themes]
     per_position = Counter(rec.position for rec in on_theme)
     row = (per_position[SUPPORTED], per_position[NOTED], len(on_theme))
     assert chart.table.rows == (("Cycle 1", *row), ("Cycle 2", *row), ("Cycle 3", 0, 0, 0), ("Cycle 4", 0, 0, 0))
-    simple = theme_by_cycle(THEME, [first, second], by_position=False)
+    simple = theme_by_cycle(THEME, made_in([first, second]), by_position=False)
     assert simple.table.rows == (("Cycle 1", len(on_theme)), ("Cycle 2", len(on_theme)), ("Cycle 3", 0), ("Cycle 4", 0))
 
 
@@ -238,7 +244,7 @@ def test_the_same_data_gives_the_same_bytes(kazakhstan, seed_report):
     def draw():
         return [positions_by_cycle("Kazakhstan", kazakhstan), recommendations_by_group(seed_report),
                 recommendations_by_action_level(classified(seed_report)),
-                theme_by_cycle(THEME, [classified(seed_report)])]
+                theme_by_cycle(THEME, made_in([classified(seed_report)]))]
     first, second = draw(), draw()
     assert first == second
     assert positions_by_cycle("Kazakhstan", list(reversed(kazakhstan))) == first[0]
@@ -254,7 +260,7 @@ def test_hostile_names_stay_text_in_the_svg_and_the_table(seed_report):
     made = [positions_by_cycle(HOSTILE, [report]),
             bar_chart("chart-x", HOSTILE, HOSTILE, [Series("a", HOSTILE), Series("b", "B")],
                       [Row(HOSTILE, (3, 4))], row_header=HOSTILE),
-            theme_by_cycle(Theme("torture", HOSTILE, ""), [classified(report)])]
+            theme_by_cycle(Theme("torture", HOSTILE, ""), made_in([classified(report)]))]
     for chart in made:
         tree = svg_tree(chart)  # well-formed despite the quotes and ampersands
         assert "<script" not in chart.svg and "&lt;script&gt;" in chart.svg
@@ -279,7 +285,7 @@ def test_empty_data_draws_no_svg_but_a_sentence(seed_report):
         dataclasses.replace(rec, action_level=None, themes=()) for rec in seed_report.recommendations))
     empties = [positions_by_cycle("Kazakhstan", []), positions_by_cycle("Kazakhstan", [nothing]),
                recommendations_by_group(nothing), recommendations_by_action_level(unclassified),
-               theme_by_cycle(THEME, [unclassified]), theme_by_cycle(THEME, [])]
+               theme_by_cycle(THEME, made_in([unclassified])), theme_by_cycle(THEME, [])]
     for chart in empties:
         assert chart.empty and chart.svg == ""
         html = render_macro(chart).strip()
@@ -322,8 +328,8 @@ def sample_page(folder: Path, reports, seed_report) -> Path:
     report = classified(seed_report)
     cycles = [classified(in_cycle(seed_report, 1)), report, classified(in_cycle(reports[-1], 3))]
     chart_list = [positions_by_cycle("Kazakhstan", reports), recommendations_by_group(report),
-                  recommendations_by_action_level(report), theme_by_cycle(THEME, cycles),
-                  theme_by_cycle(THEME, cycles, by_position=False, chart_id="chart-theme-total"),
+                  recommendations_by_action_level(report), theme_by_cycle(THEME, made_in(cycles)),
+                  theme_by_cycle(THEME, made_in(cycles), by_position=False, chart_id="chart-theme-total"),
                   recommendations_by_action_level(dataclasses.replace(seed_report, recommendations=tuple(
                       dataclasses.replace(rec, action_level=None) for rec in seed_report.recommendations)),
                       chart_id="chart-empty")]

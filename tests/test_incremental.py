@@ -227,35 +227,49 @@ def test_a_review_held_last_leaves_the_long_lists_earlier_pages_as_they_were(con
 
 def test_a_reports_pages_are_made_from_no_more_than_its_group_says(seed, corpus):
     """pages.KnownInputs: a build skips making a report's pages when what the group says they
-    are made from is unchanged, so that must cover every input of every page it makes."""
+    are made from is unchanged, so that must name every report any of its pages is made from,
+    and change with every value they are made from: which recommendations each shows as related
+    and as asked in other cycles."""
     from site_builder.archive_pages import site_page_groups
+    from site_builder.across import across_cycles
     from site_builder.enrich import build_archive
-    from site_builder.pages import KnownInputs
+    from site_builder.pages import VALUE, KnownInputs
     from site_builder.parse import parse_file
     from site_builder.related import related_recommendations
+    from site_builder.report_pages import report_inputs
     from site_builder.urls import Urls
     reports = [seed] + [parse_file(corpus / "reports" / name)
                         for name in ("kazakhstan2010.txt", "tonga2008.txt", "iran2014.txt")]
     archive = build_archive(reports)
     urls = Urls("https://example.org")
     site = {"title": "T", "tagline": "", "base_url": "https://example.org", "language": "en", "licence": ""}
-    groups = [group for group in site_page_groups(archive, urls, site, [], related_recommendations(archive, urls=urls))
+    related = related_recommendations(archive, urls=urls)
+    groups = [group for group in site_page_groups(archive, urls, site, [], related)
               if isinstance(group, KnownInputs)]
     assert len(groups) == len(reports)
     for group in groups:
         said = set(group.inputs())
         pages = group()
-        assert pages and all(set(page.inputs) <= said for page in pages)
+        assert pages and all({i for i in page.inputs if not i.startswith(VALUE)} <= said for page in pages)
     # the inputs are more than the report: Kazakhstan's cycle-2 pages look back at cycle 1
     assert any("kazakhstan2010" in source for source in groups[0].inputs())
-    # and two recommendations trading their related lists change them
-    from site_builder.report_pages import report_inputs
+    # two recommendations trading their related lists change them
+    source_of_review = {urls.review(report): report.source for report in reports}
     first, second = (urls.review(seed), seed.recommendations[0].id), (urls.review(seed), seed.recommendations[1].id)
     other = [(urls.review(reports[2]), rec.id) for rec in reports[2].recommendations[:2]]
-    by_key = {key: (report, rec) for report in reports for rec in report.recommendations
-              for key in [(urls.review(report), rec.id)]}
-    assert report_inputs(seed, urls, {first: other[:1], second: other[1:]}, by_key, {}) != \
-        report_inputs(seed, urls, {first: other[1:], second: other[:1]}, by_key, {})
+    assert report_inputs(seed, urls, {first: other[:1], second: other[1:]}, source_of_review, {}) != \
+        report_inputs(seed, urls, {first: other[1:], second: other[:1]}, source_of_review, {})
+    # as does any one recommendation's asks in other cycles changing, or its related list
+    across = across_cycles(archive)
+    asked = [key for key in across if key[0] == id(seed)]
+    assert len(asked) > 10
+    whole = report_inputs(seed, urls, related, source_of_review, across)
+    for key in asked[::10]:
+        fewer = {k: v for k, v in across.items() if k != key}
+        assert report_inputs(seed, urls, related, source_of_review, fewer) != whole
+    for rec in seed.recommendations[::40]:
+        shorter = {**related, (urls.review(seed), rec.id): related[(urls.review(seed), rec.id)][:-1]}
+        assert report_inputs(seed, urls, shorter, source_of_review, across) != whole
 
 
 def test_a_build_skips_making_the_pages_of_reports_whose_inputs_did_not_change(content, tmp_path, monkeypatch):
