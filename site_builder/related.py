@@ -23,7 +23,8 @@ from whoosh.classify import Bo1Model
 from .enrich import Archive
 from .search import FIELD_BOOSTS
 from .search_query import normalize
-from .search_stats import WEIGHTING, Analysis, Postings, analyse_archive, average_length, bm25f_scores, stored_lengths
+from .search_scoring import WEIGHTING, Postings, average_length, bm25f_scores, stored_lengths
+from .search_stats import Analysis, analyse_archive
 from .urls import Urls
 
 SPARE = 20  # candidates kept beyond those _pick may pass over

@@ -19,7 +19,8 @@ import numpy
 from .enrich import Archive
 from .model import Report
 from .search import FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, search_documents, tier_ends
-from .search_stats import WEIGHTING, Analysis, analyse_archive, average_length, stored_lengths, term_positions
+from .search_scoring import WEIGHTING, average_length, stored_lengths
+from .search_stats import Analysis, analyse_archive, term_positions
 from .search_facets import FacetNumbers, facet_files, facet_numbers
 from .search_format import FORMAT_VERSION, dumps, shard_name
 from .urls import Urls

@@ -1,5 +1,5 @@
-"""The archive's search docs as Whoosh's analyser sees them, and the BM25F scores Whoosh gives
-them, computed without building a Whoosh index.
+"""The archive's search docs as Whoosh's analyser sees them, gathered into the figures Whoosh's
+BM25F scores them by, without building a Whoosh index.
 
 Profiled at 10,000 recommendations, Whoosh's writer, commit and reading the postings back took
 14 of the search stage's 25 s, and at 50,000 they held 0.8 GB; and since the index is one whole,
@@ -8,10 +8,10 @@ each doc's term weights and field lengths, and three archive-wide figures (doc c
 doc frequency, each field's total length). So each report's docs are analysed once, by the
 schema's own fields (`field.index`, what Whoosh's writer calls), kept in the build cache by what
 was analysed, and gathered here into each field's postings. The index keeps their raw figures,
-and the browser finishes the scores (search_format.py); the scores are made here for the tests
-and `related.py` with Whoosh's own formulas (`scoring.bm25`, the idf of `WeightingModel`, the
-byte-rounded field lengths of its codec): the same floats. `tests/test_search_stats.py` checks
-them against a real Whoosh index.
+and the browser finishes the scores (search_format.py); `search_scoring.py` makes them for the
+tests and `related.py` with Whoosh's own formulas (`scoring.bm25`, the idf of `WeightingModel`,
+the byte-rounded field lengths of its codec): the same floats. `tests/test_search_stats.py`
+checks them against a real Whoosh index.
 """
 
 from __future__ import annotations
@@ -20,23 +20,20 @@ import bisect
 import dataclasses
 import hashlib
 import json
-import math
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
 import numpy
-from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .cache import BuildCache
 from .enrich import Archive
 from .parallel import forked_map
-from .search import (FIELD_BOOSTS, TEXT_FIELDS, SearchDoc, index_terms, search_documents, term_of_word, tier_ends,
+from .search import (TEXT_FIELDS, SearchDoc, index_terms, search_documents, term_of_word, tier_ends,
                      word_map_of)
 from .search_query import words_of
+from .search_scoring import FieldPostings, Postings, bm25f_scores
 from .urls import Urls
 
 
@@ -81,21 +78,6 @@ class TierSum:
     texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]]  # as `Analysis.texts`, the tier's
     words: frozenset[str]
     report_keys: frozenset[str]  # the analyses summed (`_analysis_key`), which the cache keeps
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class FieldPostings:
-    """One text field's postings over the whole archive, sorted by term, then doc: term
-    `terms[i]`'s are `docs[starts[i]:starts[i + 1]]`, with the frequency of the term in each."""
-
-    terms: list[str]  # sorted
-    starts: numpy.ndarray  # len(terms) + 1 places
-    docs: numpy.ndarray
-    freqs: numpy.ndarray
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FieldPostings) and self.terms == other.terms and all(
-            numpy.array_equal(getattr(self, name), getattr(other, name)) for name in ("starts", "docs", "freqs"))
 
 
 @dataclass(frozen=True)
@@ -293,26 +275,6 @@ def _tier_sum(postings: dict[str, FieldPostings], lengths: dict[str, numpy.ndarr
                    frozenset(words), frozenset(report_keys))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Postings:
-    """One term's scores in one field: doc numbers, ascending, and the score of each. Two arrays
-    (numpy views into the field's sorted postings), 12 bytes a posting where a dict took about
-    90: there are some 4.7 million at 100,000 recommendations."""
-
-    docs: numpy.ndarray | array
-    scores: numpy.ndarray | array
-
-    def items(self) -> Iterator[tuple[int, float]]:
-        return zip(self.docs.tolist(), self.scores.tolist())
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Postings) and list(self.items()) == list(other.items())
-
-
-
 class _Totals:
     """The postings of every text field, gathered report by report (in any order), then sorted
     by term and doc."""
@@ -355,45 +317,6 @@ class _Totals:
             starts = numpy.searchsorted(ids, numpy.append(used, len(ordered)))
             table[field] = FieldPostings([ordered[n] for n in used.tolist()], starts, docs[order], freqs[order])
         return table
-
-
-def stored_lengths(lengths: numpy.ndarray) -> numpy.ndarray:
-    """Each doc's length in a field as Whoosh stores it, in one byte: what BM25F reads."""
-    return numpy.array([byte_to_length(length_to_byte(length)) for length in lengths.tolist()], dtype=numpy.int32)
-
-
-def average_length(lengths: numpy.ndarray) -> float:
-    """A field's average length over every doc (Whoosh's, from the lengths it was given)."""
-    return int(lengths.sum(dtype=numpy.int64)) / (len(lengths) or 1) or 1
-
-
-WEIGHTING = BM25F()  # Whoosh's default: K1 1.2, B 0.75
-
-
-def bm25f_scores(field: str, postings: FieldPostings, lengths: numpy.ndarray, count: int | None = None,
-                 doc_frequency: dict[str, int] | None = None, average: float | None = None,
-                 weighting: BM25F = WEIGHTING) -> dict[str, Postings]:
-    """What Whoosh's BM25F gives a one-term query on one field, for every term of the field:
-    the same arithmetic, in the same order, as its `BM25FScorer` (numpy's +, × and ÷ on
-    float64 are the same IEEE operations as Python's, so the floats are the same). The browser
-    does the same from the raw figures the index keeps (search_format.py). The collection's
-    figures (doc count, each term's doc frequency, the average length) are those of every doc,
-    unless given (`related.Statistics`)."""
-    k1, b = weighting.K1, weighting.B
-    count = len(lengths) if count is None else count
-    average = average_length(lengths) if average is None else average
-    # `scoring.bm25`'s part that depends on the doc alone, made once per doc
-    norms = k1 * ((1 - b) + b * stored_lengths(lengths) / average)
-    starts = postings.starts.tolist()
-    frequencies = ([end - start for start, end in zip(starts, starts[1:])] if doc_frequency is None
-                   else [doc_frequency.get(term, 0) for term in postings.terms])
-    idf = numpy.array([math.log(count / (n + 1)) + 1 for n in frequencies])
-    ids = numpy.repeat(numpy.arange(len(postings.terms)), numpy.diff(postings.starts))
-    # Whoosh's weight: frequency × field boost
-    weights = postings.freqs * FIELD_BOOSTS[field]
-    scores = idf[ids] * ((weights * (k1 + 1)) / (weights + norms[postings.docs]))
-    return {term: Postings(postings.docs[start:end], scores[start:end])
-            for term, start, end in zip(postings.terms, starts, starts[1:])}
 
 
 def term_positions(docs: list[SearchDoc], numbers: Iterable[int]) -> Iterator[tuple[int, dict[str, list[int]]]]:
