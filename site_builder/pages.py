@@ -85,8 +85,9 @@ PageGroup = Callable[[], list[Page]]
 class KnownInputs:
     """A group of pages made on demand that can say, without making them, what they are all made
     from (every report their `inputs` name, and values that change whenever theirs do): a build
-    that finds the same inputs as the last one reuses the group's files without making its pages. At 100,000 recommendations, making the
-    reports' 101,000 pages only to find them unchanged was most of a build with nothing to do."""
+    that finds the same inputs as the last one reuses the group's files without making its
+    pages. At 100,000 recommendations, making the reports' 101,000 pages only to find them
+    unchanged was most of a build with nothing to do."""
 
     make: PageGroup
     inputs: Callable[[], tuple[str, ...]]
