@@ -140,21 +140,30 @@ class _Matcher:
                 for phrase_id in alternative:
                     self.used_by.setdefault(phrase_id, set()).add(index)
         self.longest_prefix = max((len(w) for w in self.prefixes), default=0)
+        self._first_words: dict[str, tuple[int, ...]] = {}  # token → `_beginning_with` it
 
     def spans(self, text: str) -> dict[int, list[tuple[int, int]]]:
         """Where each phrase occurs in the text, as word spans [start, end)."""
         tokens = [t.lower() for t in _TOKEN.findall(text)]
         found: dict[int, list[tuple[int, int]]] = {}
         for i, token in enumerate(tokens):
-            candidates = list(self.exact.get(token, ()))
-            for length in range(1, min(len(token), self.longest_prefix) + 1):
-                candidates.extend(self.prefixes.get(token[:length], ()))
-            for phrase_id in candidates:
+            for phrase_id in self._beginning_with(token):
                 phrase = self.phrases[phrase_id]
                 end = i + len(phrase)
                 if end <= len(tokens) and all(_slot_matches(slot, tokens[i + k]) for k, slot in enumerate(phrase[1:], 1)):
                     found.setdefault(phrase_id, []).append((i, end))
         return found
+
+    def _beginning_with(self, token: str) -> tuple[int, ...]:
+        """The phrases whose first word is the token, or a prefix of it; kept per token, since
+        a report's few thousand distinct words recur: the prefix lookups were most of `spans`."""
+        phrases = self._first_words.get(token)
+        if phrases is None:
+            found = list(self.exact.get(token, ()))
+            for length in range(1, min(len(token), self.longest_prefix) + 1):
+                found.extend(self.prefixes.get(token[:length], ()))
+            phrases = self._first_words[token] = tuple(found)
+        return phrases
 
     def _examples(self, text: str, found: dict[int, list[tuple[int, int]]]) -> set[int]:
         """The word positions inside lists of passing examples: from an opener to the end of
