@@ -1,6 +1,7 @@
 """Building the site: deterministic, atomic, escaped, cross-linked."""
 
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,40 @@ def test_a_long_list_links_the_pages_near_the_one_shown_not_every_page():
     assert f'<a href="{url_of(250)}" aria-current="page">250</a>' in html
     assert f'<a href="{url_of(249)}" rel="prev">Previous</a>' in html and f'href="{url_of(251)}" rel="next"' in html
     assert html.count('<li class="gap" aria-hidden="true">…</li>') == 2
+
+
+class _FirstPaint(HTMLParser):
+    """What a page asks the browser for before it can paint: stylesheets, and scripts that are
+    neither deferred nor async (JSON-LD is data, not a script to run)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stylesheets: list[str] = []
+        self.blocking_scripts: list[str] = []
+        self.style_elements = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.stylesheets.append(attrs.get("href") or "")
+        elif tag == "script" and attrs.get("type") != "application/ld+json" \
+                and "defer" not in attrs and "async" not in attrs:
+            self.blocking_scripts.append(attrs.get("src") or "inline")
+        elif tag == "style":
+            self.style_elements += 1
+
+
+def test_every_page_paints_from_its_html_and_one_stylesheet(seed_site):
+    """Issue 7: a page's first paint needs no more than its HTML and one CSS file, which itself
+    imports nothing."""
+    pages = sorted(seed_site.rglob("*.html"))
+    assert len(pages) > 400
+    stylesheets = set()
+    for path in pages:
+        found = _FirstPaint()
+        found.feed(path.read_text(encoding="utf-8"))
+        assert len(found.stylesheets) == 1 and not found.blocking_scripts and not found.style_elements, path
+        stylesheets |= set(found.stylesheets)
+    assert len(stylesheets) == 1  # the same file on every page, cached after the first
+    css = (seed_site / stylesheets.pop().lstrip("/")).read_text(encoding="utf-8")
+    assert "@import" not in css and "url(" not in css
