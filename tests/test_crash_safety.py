@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from site_builder.build import build
+from site_builder.cache import BuildCache, cache_folder
 
 # moments to kill a build at, as shares of how long one takes here (measured first: the machine
 # may be loaded, and the build grows), so that kills land both before and after the swap. The
@@ -78,12 +79,18 @@ def test_a_killed_build_leaves_the_old_site_or_the_new(tmp_path, two_sites):
     assert "published" in outcomes and "not yet" in outcomes, outcomes
     # a build after the crashes succeeds, reuses what it may, and gives the clean result
     before = snapshot(output)
+    # A build forgets the record of output/'s files before it starts, and stores the new one
+    # once it has published: killed in between (the last kill too, on a loaded machine), it
+    # leaves output/ with no record, and a site without one is not trusted as a spare.
+    recorded = BuildCache(cache_folder(output)).load_manifest() is not None
     result = build(content, output)
     wanted = "new" if (content / "reports" / extra.name).exists() else "old"
     assert snapshot(output) == expected[wanted] and result.pages > 0
     # nothing is left beside output/ but the site it replaced, whole, kept for the next build
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output")) == [".output.spare"]
-    assert snapshot(tmp_path / ".output.spare") == before
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".output"))
+    assert left == ([".output.spare"] if recorded else []), (left, outcomes)
+    if recorded:
+        assert snapshot(tmp_path / ".output.spare") == before
 
 
 def test_the_swap_is_one_step_on_linux(tmp_path):
