@@ -10,7 +10,6 @@ from . import charts
 from .across import ThemeRecord, across_cycles, theme_records
 from .classify.themes import rules_by_theme
 from .enrich import Archive, Made, StateProfile, held_order
-from .model import Report
 from .pages import ALL_REPORTS, KnownInputs, Page, PageGroup, Related, list_pages, paged, pages_of, pagination
 from .report_pages import report_inputs, report_pages
 from .tallies import by_action_level, by_cycle, counts, share_specific, share_supported
@@ -103,7 +102,7 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
         urls.state(state), "state.html", state.name,
         f"{state.name} in the Universal Periodic Review: " + ", ".join(parts or ["spoke in reviews"]) + ".",
         # made when rendered: a build that reuses the page would make it for nothing (3 s at 100k)
-        functools.partial(_state_context, profile, urls),
+        functools.partial(_state_context, profile),
         breadcrumbs=(("Archive", urls.home()), ("States", urls.states()), (state.name, urls.state(state))),
         inputs=tuple(sorted({r.source for r in (*profile.reviews, *profile.troika_of)}
                             | {m.report.source for m in profile.made}
@@ -111,21 +110,20 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
     )
 
 
-def _state_context(profile: StateProfile, urls: Urls) -> dict:
-    by_review: dict[str, list[Made]] = defaultdict(list)
-    order: list[Report] = []
+def _state_context(profile: StateProfile) -> dict:
+    by_report: dict[int, list[Made]] = {}  # one report a review: the build refuses two
     for made in profile.made:
-        key = urls.review(made.report)
-        if key not in by_review:
-            order.append(made.report)
-        by_review[key].append(made)
-    made_groups = [{"report": report, "made": by_review[urls.review(report)],
-                    "share_supported": share_supported(m.recommendation for m in by_review[urls.review(report)])}
-                   for report in sorted(order, key=lambda r: (r.review.cycle or 0, r.review.state_under_review.name))]
+        by_report.setdefault(id(made.report), []).append(made)
+    made_groups = [{"report": made[0].report, "made": made} for made in sorted(
+        by_report.values(), key=lambda made: (made[0].report.review.cycle or 0,
+                                              made[0].report.review.state_under_review.name))]
+    # a state page stays short (under 200 KB) however long the record: past these, the
+    # recommendations are listed on their own pages and older statements only linked
+    list_texts = len(profile.made) <= STATE_PAGE_RECOMMENDATIONS
+    for group in made_groups if list_texts else made_groups[:STATE_PAGE_REVIEWS]:  # the groups shown
+        group["share_supported"] = share_supported(m.recommendation for m in group["made"])
     return {"profile": profile, "made_groups": made_groups, "reviews_listed": made_groups[:STATE_PAGE_REVIEWS],
-            # a state page stays short (under 200 KB) however long the record: past these, the
-            # recommendations are listed on their own pages and older statements only linked
-            "list_texts": len(profile.made) <= STATE_PAGE_RECOMMENDATIONS,
+            "list_texts": list_texts,
             "statements": profile.statements[:STATE_PAGE_STATEMENTS],
             "more_statements": profile.statements[STATE_PAGE_STATEMENTS:],
             "reviews": [{"report": r, "counts": counts(r.recommendations)} for r in profile.reviews],
