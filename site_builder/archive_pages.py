@@ -4,6 +4,7 @@ search, 404 — and `site_page_groups`, every page of the site."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from collections import defaultdict
 
 from . import charts
@@ -110,13 +111,18 @@ def _state(profile: StateProfile, urls: Urls) -> Page:
     )
 
 
+def _by_report(made: Iterable[Made]) -> list[dict]:
+    """The recommendations grouped by the report that holds them (one report a review: the
+    build refuses two), in the order met: each group's report and its rows."""
+    groups: dict[int, list[Made]] = {}
+    for row in made:
+        groups.setdefault(id(row.report), []).append(row)
+    return [{"report": rows[0].report, "made": rows} for rows in groups.values()]
+
+
 def _state_context(profile: StateProfile) -> dict:
-    by_report: dict[int, list[Made]] = {}  # one report a review: the build refuses two
-    for made in profile.made:
-        by_report.setdefault(id(made.report), []).append(made)
-    made_groups = [{"report": made[0].report, "made": made} for made in sorted(
-        by_report.values(), key=lambda made: (made[0].report.review.cycle or 0,
-                                              made[0].report.review.state_under_review.name))]
+    made_groups = sorted(_by_report(profile.made), key=lambda group: (
+        group["report"].review.cycle or 0, group["report"].review.state_under_review.name))
     # a state page stays short (under 200 KB) however long the record: past these, the
     # recommendations are listed on their own pages and older statements only linked
     list_texts = len(profile.made) <= STATE_PAGE_RECOMMENDATIONS
@@ -215,9 +221,6 @@ def _theme_context(record: ThemeRecord) -> dict:
     under_review: dict[str, list[Made]] = defaultdict(list)
     for made in record.made:
         under_review[made.report.review.state_under_review.name].append(made)
-    reviews: dict[int, list[Made]] = defaultdict(list)  # by report, in the record's order
-    for made in record.made:
-        reviews[id(made.report)].append(made)
     return {"record": record, "theme": theme, "counts": counts(recs), "by_cycle": by_cycle(record.made, theme.slug),
             "rules": rules_by_theme()[theme.slug],
             "chart": charts.theme_by_cycle(theme, record.made),
@@ -226,7 +229,7 @@ def _theme_context(record: ThemeRecord) -> dict:
                                        "share_supported": share_supported(m.recommendation for m in made)}
                                       for _, made in sorted(under_review.items())],
             "list_texts": len(recs) <= THEME_PAGE_RECOMMENDATIONS,
-            "groups": [{"report": made[0].report, "made": made} for made in reviews.values()]}
+            "groups": _by_report(record.made)}
 
 
 def _theme_recommendations(record: ThemeRecord, urls: Urls, inputs: tuple[str, ...]) -> list[Page]:
